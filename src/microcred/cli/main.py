@@ -1,0 +1,52 @@
+"""The ``microcred`` command: the verbs other parts and acceptance checks build on.
+
+Errors are one clear line on stderr with exit code 2 (unusable input); set ``MICROCRED_DEBUG=1``
+to see a traceback for an unexpected error (exit code 3).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from microcred.cli.contexts import contexts_app
+from microcred.cli.keys import keys_app
+from microcred.cli.signing import sign_command
+from microcred.cli.verifying import verify_command
+from microcred.errors import MicrocredError
+
+app = typer.Typer(
+    name="microcred",
+    help="Issue, hold and verify EU micro-credentials (W3C VC 2.0 / Open Badges 3.0).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.add_typer(keys_app, name="keys")
+app.add_typer(contexts_app, name="contexts")
+app.command("sign")(sign_command)
+app.command("verify")(verify_command)
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"microcred: error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def main() -> None:
+    """Entry point: run the app, turning expected errors into one line on stderr."""
+    try:
+        app()
+    except MicrocredError as exc:
+        _fail(str(exc), 2)
+    except OSError as exc:
+        _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), 2)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("MICROCRED_DEBUG"):
+            raise
+        _fail(f"internal error ({type(exc).__name__}: {exc}); rerun with MICROCRED_DEBUG=1", 3)
