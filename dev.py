@@ -57,8 +57,11 @@ def cmd_test(args: list[str]) -> int:
         (BIN / "lint-imports",),
     ]
     for check in checks:
-        print("$", " ".join(Path(str(c)).name if i == 0 else str(c) for i, c in enumerate(check)),
-              flush=True)
+        print(
+            "$",
+            " ".join(Path(str(c)).name if i == 0 else str(c) for i, c in enumerate(check)),
+            flush=True,
+        )
         if _run(*check) != 0:
             return 1
     workers = os.environ.get("MICROCRED_TEST_WORKERS", "auto")

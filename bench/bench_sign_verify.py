@@ -76,7 +76,9 @@ def _verify_chunk(blob: str) -> tuple[float, int]:
     docs = [json.loads(line) for line in blob.splitlines()]
     resolver, loader = Resolver(), default_loader()
     start = time.perf_counter()
-    ok = sum(all(p.verified for p in verify_proofs(d, resolver=resolver, loader=loader)) for d in docs)
+    ok = sum(
+        all(p.verified for p in verify_proofs(d, resolver=resolver, loader=loader)) for d in docs
+    )
     return time.perf_counter() - start, ok
 
 
@@ -118,7 +120,11 @@ def js_bench(credentials: list[dict[str, Any]], n: int) -> dict[str, Any] | None
         env = {**os.environ, "NODE_PATH": str(peer.node_modules)}
         out = subprocess.run(
             ["node", str(ROOT / "bench" / "js" / "bench.mjs"), str(path), "--key", str(key)],
-            capture_output=True, text=True, env=env, check=False, cwd=peer.node_modules.parent,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+            cwd=peer.node_modules.parent,
         )
         if out.returncode != 0:
             print("JavaScript bench failed:", out.stderr.strip()[:500], file=sys.stderr)
@@ -151,7 +157,7 @@ def main() -> None:
         "verify full report 1 core": args.n / report_s,
     }
     w = args.workers
-    chunks = [creds[i::w * 4] for i in range(w * 4)]
+    chunks = [creds[i :: w * 4] for i in range(w * 4)]
     par_sign_s, blobs = _parallel(_sign_chunk, chunks, w)
     rows[f"sign {w} processes"] = args.n / par_sign_s
     par_verify_s, oks = _parallel(_verify_chunk, [b for _, b in blobs], w)

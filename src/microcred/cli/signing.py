@@ -15,9 +15,7 @@ from microcred.core.verify.checks import parse_datetime
 from microcred.core.verify.parse import parse_json_document
 from microcred.errors import DocumentParseError, InvalidInputError
 
-SuiteOption = Annotated[
-    str, typer.Option(help=f"securing mechanism: {', '.join(SUITES)}")
-]
+SuiteOption = Annotated[str, typer.Option(help=f"securing mechanism: {', '.join(SUITES)}")]
 
 
 def now_z() -> str:
@@ -47,7 +45,9 @@ def sign_command(
     verification_method: Annotated[
         str | None, typer.Option(help="verification method URL (default: the key's did:key)")
     ] = None,
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="one credential per line in and out")] = False,
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="one credential per line in and out")
+    ] = False,
 ) -> None:
     """Sign an unsigned credential; prints the secured credential."""
     if suite not in SUITES:

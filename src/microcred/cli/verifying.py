@@ -76,8 +76,12 @@ def verdict_line(line_no: int, report: VerificationReport) -> dict[str, Any]:
 
 
 def verify_command(
-    source: Annotated[str, typer.Argument(help="credential file (JSON or JWT), or - for stdin")] = "-",
-    json_output: Annotated[bool, typer.Option("--json", help="print the full report as JSON")] = False,
+    source: Annotated[
+        str, typer.Argument(help="credential file (JSON or JWT), or - for stdin")
+    ] = "-",
+    json_output: Annotated[
+        bool, typer.Option("--json", help="print the full report as JSON")
+    ] = False,
     did_doc: Annotated[
         list[str] | None, typer.Option("--did-doc", help="a DID or controller document (FILE)")
     ] = None,

@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -243,12 +243,20 @@ def _achievement(mc: MicroCredential, achievement_id: str) -> dict[str, Any]:
     node["creator"] = _org_profile(mc.awarding_bodies[0], lang)
     if mc.grading_scheme:
         node["resultDescription"] = [_result_description(mc.grading_scheme, achievement_id, lang)]
-    # Annex I elements through https://w3id.org/microcred/v1
+    node.update(_extension_terms(mc, lang))
+    return node
+
+
+def _extension_terms(mc: MicroCredential, lang: str) -> dict[str, Any]:
+    """The Annex I elements carried by ``https://w3id.org/microcred/v1`` terms."""
+    node: dict[str, Any] = {}
     node["issuerCountry"] = [country_nal_iri(c) for c in mc.issuer_countries]
     if mc.issuer_regions:
         node["issuerRegion"] = list(mc.issuer_regions)
     node["awardingBody"] = [_org_profile(org, lang) for org in mc.awarding_bodies]
     node["learningOutcome"] = [_outcome(o) for o in mc.learning_outcomes]
+    if mc.esco_skills:
+        node["relatedESCOSkill"] = _skills(mc.esco_skills)
     if mc.workload.ects is not None:
         node["ectsCredits"] = str(mc.workload.ects)
     if mc.workload.hours is not None:
@@ -281,10 +289,14 @@ def _put(node: dict[str, Any], key: str, value: str | None) -> None:
         node[key] = value
 
 
+def _skills(skills: Iterable[EscoSkill]) -> list[Any]:
+    return [{"id": s.iri, "nameMap": s.label.to_dict()} if s.label else s.iri for s in skills]
+
+
 def _outcome(outcome: LearningOutcome) -> dict[str, Any]:
     node: dict[str, Any] = {"nameMap": outcome.text.to_dict()}
     if outcome.esco_skills:
-        node["relatedESCOSkill"] = [s.iri for s in outcome.esco_skills]
+        node["relatedESCOSkill"] = _skills(outcome.esco_skills)
     return node
 
 
@@ -314,17 +326,26 @@ def _recipient(learner: Learner, salt: str | None) -> dict[str, Any]:
     def plain(kind: str, value: str | None) -> None:
         if value:
             identifiers.append(
-                {"type": "IdentityObject", "identityType": kind, "hashed": False,
-                 "identityHash": value}  # fmt: skip
+                {
+                    "type": "IdentityObject",
+                    "identityType": kind,
+                    "hashed": False,
+                    "identityHash": value,
+                }
             )
 
     def hashed(kind: str, value: str, salt: str) -> None:
         identifiers.append(
-            {"type": "IdentityObject", "identityType": kind, "hashed": True,
-             "identityHash": hash_identity(value, salt), "salt": salt}  # fmt: skip
+            {
+                "type": "IdentityObject",
+                "identityType": kind,
+                "hashed": True,
+                "identityHash": hash_identity(value, salt),
+                "salt": salt,
+            }
         )
 
-    plain("name", learner.display_name)
+    plain("name", learner.name)
     plain("ext:givenName", learner.given_name)
     plain("ext:familyName", learner.family_name)
     if learner.email and salt is not None:
@@ -389,7 +410,9 @@ def build_credential(
         raise SpecValidationError(problems)
 
     lang = mc.primary_language
-    ach_id = achievement_id or (mc.id if is_absolute_iri(mc.id) else f"urn:microcred:achievement:{mc.id}")
+    ach_id = achievement_id or (
+        mc.id if is_absolute_iri(mc.id) else f"urn:microcred:achievement:{mc.id}"
+    )
     subject: dict[str, Any] = _recipient(learner, salt)
     subject["type"] = ["AchievementSubject"]
     subject["achievement"] = _achievement(mc, ach_id)
@@ -434,3 +457,514 @@ def _evidence(evidence: Evidence) -> dict[str, Any]:
         if value is not None:
             node[key] = value
     return node
+
+
+# ---- reading (never trusts the input) -----------------------------------------------------
+
+
+def _obj(value: object) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _items(value: object) -> list[Any]:
+    if isinstance(value, list | tuple):
+        return list(value[:_MAX_ITEMS])
+    return [] if value is None else [value]
+
+
+def _objs(value: object) -> list[Mapping[str, Any]]:
+    return [v for v in _items(value) if isinstance(v, Mapping)]
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _strs(value: object) -> list[str]:
+    return [v for v in _items(value) if isinstance(v, str) and v]
+
+
+def _ids(value: object) -> list[str]:
+    """IRIs given as strings or as ``{"id": …}`` objects."""
+    out = []
+    for item in _items(value):
+        ident = _str(_obj(item).get("id")) if isinstance(item, Mapping) else _str(item)
+        if ident:
+            out.append(ident)
+    return out
+
+
+def _lang_map(value: object) -> dict[str, str] | None:
+    if not isinstance(value, Mapping):
+        return None
+    out = {
+        k: v
+        for k, v in list(value.items())[:_MAX_ITEMS]
+        if isinstance(k, str) and isinstance(v, str)
+    }
+    return out or None
+
+
+def _text_value(node: Mapping[str, Any], key: str, map_key: str) -> dict[str, str] | str | None:
+    return _lang_map(node.get(map_key)) or _str(node.get(key))
+
+
+def _decimal_text(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return str(value) if number.is_finite() else None
+
+
+def _subject(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    subjects = _objs(document.get("credentialSubject"))
+    return subjects[0] if subjects else {}
+
+
+def _profile_summary(profile: object) -> dict[str, Any] | None:
+    if isinstance(profile, str) and profile:
+        return {"id": profile}
+    node = _obj(profile)
+    summary: dict[str, Any] = {}
+    for key, value in (
+        ("id", _str(node.get("id"))),
+        ("name", _text_value(node, "name", "nameMap")),
+        ("country", _str(_obj(node.get("address")).get("addressCountryCode"))),
+        ("url", _str(node.get("url"))),
+    ):
+        if value:
+            summary[key] = value
+    return summary or None
+
+
+def _alignments_of(achievement: Mapping[str, Any], *target_types: str) -> list[Mapping[str, Any]]:
+    """Alignments of the given target types; with none given, the competency-like ones."""
+    found = []
+    for alignment in _objs(achievement.get("alignment")):
+        target_type = alignment.get("targetType")
+        if target_types:
+            wanted = target_type in target_types
+        else:
+            wanted = target_type not in (EQF_TARGET_TYPE, QA_TARGET_TYPE)
+        if wanted:
+            found.append(alignment)
+    return found
+
+
+def _learner_value(subject: Mapping[str, Any]) -> dict[str, Any] | None:
+    value: dict[str, Any] = {}
+    if ident := _str(subject.get("id")):
+        value["id"] = ident
+    identifiers = [
+        {
+            "identityType": _str(i.get("identityType")),
+            "hashed": i.get("hashed") is True,
+            "identityHash": i["identityHash"],
+        }
+        for i in _objs(subject.get("identifier"))
+        if _str(i.get("identityHash"))
+    ]
+    if identifiers:
+        value["identifier"] = identifiers
+    return value or None
+
+
+def _country_value(
+    document: Mapping[str, Any], achievement: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    countries = [country_from_nal_iri(i) or i for i in _strs(achievement.get("issuerCountry"))]
+    regions = _strs(achievement.get("issuerRegion"))
+    if not countries:
+        for profile in (document.get("issuer"), achievement.get("creator")):
+            address = _obj(_obj(profile).get("address"))
+            if code := _str(address.get("addressCountryCode")):
+                countries = [code]
+                regions = regions or _strs(address.get("addressRegion"))
+                break
+    if not countries:
+        return None
+    return {"countries": countries, **({"regions": regions} if regions else {})}
+
+
+def _bodies_value(document: Mapping[str, Any], achievement: Mapping[str, Any]) -> list[Any]:
+    for candidates in (
+        _items(achievement.get("awardingBody")),
+        _items(achievement.get("creator")),
+        _items(document.get("issuer")),
+    ):
+        bodies = [b for b in map(_profile_summary, candidates) if b]
+        if bodies:
+            return bodies
+    return []
+
+
+def _outcomes_value(achievement: Mapping[str, Any]) -> list[Any]:
+    outcomes: list[Any] = []
+    for node in _objs(achievement.get("learningOutcome")):
+        text = _text_value(node, "name", "nameMap")
+        if text:
+            skills = _ids(node.get("relatedESCOSkill"))
+            outcomes.append({"text": text, **({"esco": skills} if skills else {})})
+    if not outcomes:
+        outcomes = [
+            {"text": name, **({"url": url} if (url := _str(a.get("targetUrl"))) else {})}
+            for a in _alignments_of(achievement)
+            if (name := _str(a.get("targetName")))
+        ]
+    return outcomes
+
+
+def _workload_value(subject: Mapping[str, Any], achievement: Mapping[str, Any]) -> dict[str, str]:
+    value = {
+        key: text
+        for key, raw in (
+            ("ects", achievement.get("ectsCredits")),
+            ("hours", achievement.get("workloadHours")),
+        )
+        if (text := _decimal_text(raw))
+    }
+    if not value:
+        credits = _decimal_text(achievement.get("creditsAvailable")) or _decimal_text(
+            subject.get("creditsEarned")
+        )
+        if credits:
+            value["credits"] = credits
+    return value
+
+
+def _level_value(achievement: Mapping[str, Any]) -> dict[str, str]:
+    value = {
+        key: text
+        for key, raw in (
+            ("eqf", achievement.get("eqfLevel")),
+            ("nqf", achievement.get("nqfLevel")),
+            ("qf_ehea_cycle", achievement.get("qfEheaCycle")),
+        )
+        if (text := _str(raw))
+    }
+    if "eqf" not in value:
+        for alignment in _alignments_of(achievement, EQF_TARGET_TYPE):
+            url, code = _str(alignment.get("targetUrl")), _str(alignment.get("targetCode"))
+            if url and eqf_level_number(url) is not None:
+                value["eqf"] = url
+            elif code and code.isdigit() and 1 <= int(code) <= 8:
+                value["eqf"] = f"http://data.europa.eu/snb/eqf/{int(code)}"
+            elif url:
+                value["eqf"] = url
+            if "eqf" in value:
+                break
+    return value
+
+
+def _qa_value(achievement: Mapping[str, Any]) -> list[Any]:
+    value: list[Any] = []
+    for node in _objs(achievement.get("qualityAssurance")):
+        if qa_type := _str(node.get("qualityAssuranceType")):
+            entry: dict[str, Any] = {"type": qa_type}
+            if body := _profile_summary(node.get("accreditingBody")):
+                entry["accrediting_body"] = body
+            if url := _str(node.get("url")):
+                entry["url"] = url
+            value.append(entry)
+    if not value:
+        for alignment in _alignments_of(achievement, QA_TARGET_TYPE):
+            if target := _str(alignment.get("targetUrl")) or _str(alignment.get("targetName")):
+                value.append({"type": target})
+    return value
+
+
+def _stack_value(achievement: Mapping[str, Any]) -> dict[str, Any] | None:
+    option = _str(achievement.get("integrationStackability"))
+    targets = _ids(achievement.get("stacksInto"))
+    if not option and not targets:
+        return None
+    return {
+        **({"option": option} if option else {}),
+        **({"stacks_into": targets} if targets else {}),
+    }
+
+
+def _grade_value(subject: Mapping[str, Any]) -> str | None:
+    for result in _objs(subject.get("result")):
+        if grade := _str(result.get("value")):
+            return grade
+    return None
+
+
+def eu_elements(document: Mapping[str, Any]) -> EuCompleteness:
+    """The Annex I elements held by ANY OB 3.0 credential (ours or others'); never raises.
+
+    Our extension terms are read first, then native OB 3.0 fields (issuer address, creator,
+    alignments ``ext:EQF``/``ext:QualityAssurance``, credits). ``missing`` lists only mandatory
+    elements; values are JSON-compatible.
+    """
+    try:
+        values = _eu_values(document)
+    except Exception:  # hostile input must never crash a verifier
+        values = {}
+    present = tuple(e for e in (*ANNEX_I_MANDATORY, *ANNEX_I_OPTIONAL) if e in values)
+    missing = tuple(e for e in ANNEX_I_MANDATORY if e not in values)
+    return EuCompleteness(present=present, missing=missing, values=values)
+
+
+def _eu_values(document: object) -> dict[str, Any]:
+    doc = _obj(document)
+    subject = _subject(doc)
+    achievement = _obj(subject.get("achievement"))
+    found: dict[str, Any] = {
+        "identification of the learner": _learner_value(subject),
+        "title of the micro-credential": _text_value(achievement, "name", "nameMap"),
+        "country(ies)/region(s) of the issuer": _country_value(doc, achievement),
+        "awarding body(ies)": _bodies_value(doc, achievement),
+        "date of issuing": _str(doc.get("validFrom"))
+        or _str(doc.get("issuanceDate"))
+        or _str(doc.get("awardedDate")),
+        "learning outcomes": _outcomes_value(achievement),
+        "notional workload": _workload_value(subject, achievement),
+        "level": _level_value(achievement),
+        "type of assessment": _strs(achievement.get("assessmentType")),
+        "form of participation": _strs(achievement.get("participationMode")),
+        "type of quality assurance": _qa_value(achievement),
+        "prerequisites": _text_value(achievement, "", "prerequisites"),
+        "supervision and identity verification": _str(
+            achievement.get("supervisionAndIdentityVerification")
+        ),
+        "grade achieved": _grade_value(subject),
+        "integration/stackability options": _stack_value(achievement),
+        "further information": _text_value(achievement, "", "furtherInformation"),
+    }
+    return {name: value for name, value in found.items() if value}
+
+
+# ---- reading our own credentials back into the model --------------------------------------
+
+
+def _need(node: Mapping[str, Any], key: str) -> Any:
+    if key not in node:
+        raise KeyError(key)
+    return node[key]
+
+
+def _text(node: Mapping[str, Any], key: str, map_key: str, lang: str) -> LanguageMap | None:
+    if mapped := _lang_map(node.get(map_key)):
+        return LanguageMap(mapped)
+    text = _str(node.get(key))
+    return LanguageMap({lang: text}) if text else None
+
+
+def _organisation(profile: Mapping[str, Any], lang: str) -> Organisation:
+    ident = _str(profile.get("id"))
+    return Organisation(
+        legal_name=_text(profile, "name", "nameMap", lang) or LanguageMap(),
+        country=_str(_obj(profile.get("address")).get("addressCountryCode")) or "",
+        url=_str(profile.get("url")),
+        did=ident if ident and ident.startswith("did:") else None,
+        identifiers=tuple(
+            Identifier(str(entry["identifier"]), str(entry["identifierType"])[4:])
+            for entry in _objs(profile.get("otherIdentifier"))
+            if str(entry.get("identifierType", "")).startswith("ext:")
+        ),
+        email=_str(profile.get("email")),
+    )
+
+
+def _skill_list(value: object, lang: str) -> tuple[EscoSkill, ...]:
+    skills = []
+    for item in _items(value):
+        if isinstance(item, Mapping):
+            label = _lang_map(item.get("nameMap"))
+            skills.append(EscoSkill(str(_need(item, "id")), LanguageMap(label) if label else None))
+        elif isinstance(item, str):
+            skills.append(EscoSkill(item))
+    return tuple(skills)
+
+
+def _micro_credential(achievement: Mapping[str, Any]) -> MicroCredential:
+    lang = _str(achievement.get("inLanguage")) or "en"
+    ach_id = str(_need(achievement, "id"))
+    prefix = "urn:microcred:achievement:"
+    grading = _objs(achievement.get("resultDescription"))
+    stack_option = _str(achievement.get("integrationStackability"))
+    return MicroCredential(
+        id=ach_id[len(prefix) :] if ach_id.startswith(prefix) else ach_id,
+        title=_text(achievement, "name", "nameMap", lang) or LanguageMap(),
+        issuer_countries=tuple(
+            country_from_nal_iri(i) or i for i in _strs(achievement.get("issuerCountry"))
+        ),
+        awarding_bodies=tuple(
+            _organisation(p, lang) for p in _objs(_need(achievement, "awardingBody"))
+        ),
+        learning_outcomes=tuple(
+            LearningOutcome(
+                _text(o, "name", "nameMap", lang) or LanguageMap(),
+                _skill_list(o.get("relatedESCOSkill"), lang),
+            )
+            for o in _objs(_need(achievement, "learningOutcome"))
+        ),
+        workload=Workload(
+            ects=_decimal(achievement.get("ectsCredits")),
+            hours=_decimal(achievement.get("workloadHours")),
+        ),
+        level=Level(
+            eqf=_str(achievement.get("eqfLevel")),
+            nqf=_str(achievement.get("nqfLevel")),
+            qf_ehea_cycle=_str(achievement.get("qfEheaCycle")),
+        ),
+        assessment_types=tuple(_strs(achievement.get("assessmentType"))),
+        participation=tuple(_strs(achievement.get("participationMode"))),
+        quality_assurance=tuple(
+            QualityAssurance(
+                type=str(_need(q, "qualityAssuranceType")),
+                accrediting_body=_organisation(_obj(q["accreditingBody"]), lang)
+                if "accreditingBody" in q
+                else None,
+                description=_text(q, "", "descriptionMap", lang),
+                url=_str(q.get("url")),
+            )
+            for q in _objs(achievement.get("qualityAssurance"))
+        ),
+        issuer_regions=tuple(_strs(achievement.get("issuerRegion"))),
+        prerequisites=_text(achievement, "", "prerequisites", lang),
+        supervision=_str(achievement.get("supervisionAndIdentityVerification")),
+        assessment_mode=_str(achievement.get("assessmentMode")),
+        grading_scheme=GradingScheme(
+            title=_text(grading[0], "name", "nameMap", lang) or LanguageMap(),
+            description=_text(grading[0], "description", "descriptionMap", lang),
+            result_type=_str(grading[0].get("resultType")) or "Result",
+            allowed_values=tuple(_strs(grading[0].get("allowedValue"))),
+        )
+        if grading
+        else None,
+        stackability=Stackability(
+            stack_option,
+            tuple(
+                StackTarget(str(_need(t, "id")), _text(t, "name", "nameMap", lang))
+                if isinstance(t, Mapping)
+                else StackTarget(str(t))
+                for t in _items(achievement.get("stacksInto"))
+            ),
+        )
+        if stack_option
+        else None,
+        further_information=_text(achievement, "", "furtherInformation", lang),
+        version=_str(achievement.get("version")),
+        description=_text(achievement, "", "descriptionMap", lang),
+        criteria=_text(_obj(achievement.get("criteria")), "", "narrativeMap", lang),
+        image=_str(_obj(achievement.get("image")).get("id")),
+        languages=tuple(_strs(achievement.get("instructionLanguage"))),
+        esco_skills=_skill_list(achievement.get("relatedESCOSkill"), lang),
+        learning_setting=_str(achievement.get("learningSetting")),
+        tags=tuple(_strs(achievement.get("tag"))),
+        validity=_str(achievement.get("validityPeriod")),
+    )
+
+
+def _decimal(value: object) -> Decimal | None:
+    text = _decimal_text(value)
+    return Decimal(text) if text is not None else None
+
+
+def _learner(subject: Mapping[str, Any]) -> Learner:
+    ident = _str(subject.get("id"))
+    plain: dict[str, str] = {}
+    for entry in _objs(subject.get("identifier")):
+        kind, value = _str(entry.get("identityType")), _str(entry.get("identityHash"))
+        if kind and value and entry.get("hashed") is False:
+            plain.setdefault(kind, value)
+    return Learner(
+        name=plain.get("name"),
+        given_name=plain.get("ext:givenName"),
+        family_name=plain.get("ext:familyName"),
+        email=plain.get("emailAddress"),
+        did=ident if ident and ident.startswith("did:") else None,
+        url=ident if ident and not ident.startswith("did:") else None,
+        institutional_id=plain.get("identifier"),
+    )
+
+
+def _datetime(value: object) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError("a date-time string is required")
+    return datetime.fromisoformat(value)
+
+
+def _read_award(document: Mapping[str, Any]) -> Award:
+    subject = _subject(document)
+    mc = _micro_credential(_obj(_need(subject, "achievement")))
+    issued = _datetime(_need(document, "validFrom"))
+    awarded = _datetime(document["awardedDate"]) if "awardedDate" in document else None
+    valid_until = _datetime(document["validUntil"]) if "validUntil" in document else None
+    return Award(
+        learner=_learner(subject),
+        micro_credential=mc,
+        issued=issued,
+        awarded=None if awarded == issued else awarded,
+        grade=_grade_value(subject),
+        evidence=tuple(
+            Evidence(
+                **{k: _str(e.get(k)) for k in ("id", "name", "description", "narrative", "genre")}
+            )
+            for e in _objs(document.get("evidence"))
+        ),
+        valid_until=None if valid_until == expiry_of(mc, issued) else valid_until,
+        credential_id=_str(document.get("id")),
+    )
+
+
+def read_award(document: Mapping[str, Any]) -> Award:
+    """The :class:`Award` held by an OB 3.0 credential built by :func:`build_credential`.
+
+    Hashed identifiers cannot be recovered (the e-mail is then absent). Raises
+    :class:`DocumentParseError` when ``document`` lacks the microcred extension elements.
+    """
+    if not isinstance(document, Mapping):
+        raise DocumentParseError("credential: must be a JSON object")
+    try:
+        return _read_award(document)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError) as exc:
+        raise DocumentParseError(
+            f"credential: not a microcred Open Badges 3.0 credential ({type(exc).__name__}: "
+            f"{str(exc)[:100]})"
+        ) from exc
+
+
+# ---- the Format plug-in -------------------------------------------------------------------
+
+
+class Ob3Format:
+    """Open Badges 3.0 as a :class:`~microcred.core.formats.registry.Format`."""
+
+    name = "ob3"
+    media_type = "application/vc"
+
+    def detect(self, document: Mapping[str, Any]) -> bool:
+        """True for a JSON object whose ``@context`` includes an OB 3.0 context."""
+        if not isinstance(document, Mapping):
+            return False
+        contexts = _strs(document.get("@context"))
+        return any(
+            c.startswith("https://purl.imsglobal.org/spec/ob/v3p0/context") for c in contexts
+        )
+
+    def build(
+        self,
+        award: Award,
+        *,
+        issuer: IssuerProfile,
+        credential_id: str,
+        salt: str | None = None,
+        status: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """See :func:`build_credential`."""
+        return build_credential(award, issuer=issuer, credential_id=credential_id, salt=salt,
+                                status=status)  # fmt: skip
+
+    eu_elements = staticmethod(eu_elements)
+    read_award = staticmethod(read_award)
+    validate = staticmethod(validate_ob3_schema)
+
+
+OB3 = Ob3Format()

@@ -6,6 +6,7 @@ The bundled schema is 1EdTech's ``ob_v3p0_achievementcredential_schema.json`` (J
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Mapping
@@ -41,39 +42,73 @@ def ob3_schema() -> dict[str, Any]:
 @cache
 def _validator() -> Draft201909Validator:
     checker = FormatChecker(formats=())
-
-    @checker.checks("date-time")
-    def _date_time(value: object) -> bool:
-        return not isinstance(value, str) or _DATE_TIME.match(value) is not None
-
+    checker.checks("date-time")(_is_date_time)
     return Draft201909Validator(ob3_schema(), format_checker=checker)
+
+
+def _is_date_time(value: object) -> bool:
+    return not isinstance(value, str) or _DATE_TIME.match(value) is not None
 
 
 def _pointer(error: ValidationError) -> str:
     parts = [str(p).replace("~", "~0").replace("/", "~1") for p in error.absolute_path]
-    return "/" + "/".join(parts)
+    pointer = "/" + "/".join(parts)
+    return pointer if len(pointer) <= 200 else pointer[:197] + "..."
 
 
 def _message(error: ValidationError) -> str:
     if error.validator in ("oneOf", "anyOf") and error.context:
-        deepest = max(error.context, key=lambda e: len(e.absolute_path))
-        if len(deepest.absolute_path) > len(error.absolute_path):
-            return _message(deepest)
-    text = error.message
+        # the deepest branch error; among equals, not the (long) enum list
+        best = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "enum"))
+        if len(best.absolute_path) > len(error.absolute_path) or best.validator == "pattern":
+            return _message(best)
+    text = str(error.message)
     return text if len(text) <= 300 else text[:297] + "..."
 
 
-def validate_ob3_schema(document: Mapping[str, Any]) -> list[str]:
+def _wrap_compacted_arrays(document: dict[str, Any], errors: list[ValidationError]) -> bool:
+    """Wrap single values where the schema wants an array; True if anything changed.
+
+    OB 3.0 §B.1 serialises arrays "array-compacted": one item may stand alone. The JSON Schema
+    has no such leniency, so a received credential is normalised before it is judged.
+    """
+    changed = False
+    for error in errors:
+        if error.validator != "type" or error.validator_value != "array":
+            continue
+        path = list(error.absolute_path)
+        if not path:
+            continue
+        parent: Any = document
+        for step in path[:-1]:
+            parent = parent[step]
+        if isinstance(parent, (dict, list)) and not isinstance(parent[path[-1]], list):
+            parent[path[-1]] = [parent[path[-1]]]
+            changed = True
+    return changed
+
+
+def validate_ob3_schema(
+    document: Mapping[str, Any], *, allow_compacted_arrays: bool = False
+) -> list[str]:
     """Problems of ``document`` against the OB 3.0 schema, as ``"<JSON pointer>: <message>"``.
 
     Empty when valid. Never raises: a document that cannot be checked yields one problem.
+    ``allow_compacted_arrays`` accepts a single value where the schema wants an array (OB 3.0
+    §B.1), for credentials received from others; microcred's own output is checked strictly.
     """
     if not isinstance(document, Mapping):
         return [f"/: a credential must be a JSON object, not {type(document).__name__}"]
     try:
-        errors = sorted(
-            _validator().iter_errors(dict(document)), key=lambda e: list(map(str, e.absolute_path))
+        candidate: dict[str, Any] = (
+            copy.deepcopy(dict(document)) if allow_compacted_arrays else dict(document)
         )
+        errors = list(_validator().iter_errors(candidate))
+        for _ in range(8):
+            if not (allow_compacted_arrays and _wrap_compacted_arrays(candidate, errors)):
+                break
+            errors = list(_validator().iter_errors(candidate))
+        errors.sort(key=lambda e: list(map(str, e.absolute_path)))
         problems = []
         for error in errors[:_MAX_PROBLEMS]:
             problem = f"{_pointer(error)}: {_message(error)}"

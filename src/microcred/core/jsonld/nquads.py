@@ -26,7 +26,7 @@ _ESCAPE_TABLE: Final[dict[int, str]] = {
     0x22: '\\"',
     0x5C: "\\\\",
 }
-_NEEDS_ESCAPE = re.compile('[\x00-\x1f"\\\\\x7f\ud800-\udfff]')
+NEEDS_ESCAPE: Final = re.compile('[\x00-\x1f"\\\\\x7f\ud800-\udfff]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # Characters that cannot appear in an N-Quads IRIREF (and so cannot be signed faithfully).
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\\ud800-\udfff]')
@@ -35,7 +35,7 @@ _LANGUAGE = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")
 
 def escape_literal(value: str) -> str:
     """Escape a literal's lexical form for canonical N-Quads."""
-    if _NEEDS_ESCAPE.search(value) is None:
+    if NEEDS_ESCAPE.search(value) is None:
         return value
     if _SURROGATE.search(value) is not None:
         raise JsonLdError("a string contains a lone UTF-16 surrogate; it cannot be encoded")

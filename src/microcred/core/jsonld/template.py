@@ -22,15 +22,18 @@ RDFC-1.0 by :func:`~.rdfc.canonicalize_quads`, as the generic path's node map do
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Final
 
 from microcred.core.jsonld.expansion import MAX_DEPTH, MAX_VALUES, to_quads
 from microcred.core.jsonld.loader import DocumentLoader
-from microcred.core.jsonld.nquads import escape_literal, iri_ok
+from microcred.core.jsonld.nquads import NEEDS_ESCAPE, Quad, escape_literal
 from microcred.core.jsonld.rdfc import canonicalize_quads
 from microcred.errors import CanonicalizationLimitError, MicrocredError
 
@@ -39,13 +42,15 @@ CACHE_SIZE: Final = 256
 
 _SENTINEL_PREFIX: Final = "urn:x-microcred-slot:"
 _SENTINEL = re.compile(r"urn:x-microcred-slot:(\d+)z")
-_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+\-.]*:[^\s]*$")
+# An absolute IRI (as JSON-LD processors test it) that N-Quads can carry unchanged.
+_SAFE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+\-.]*:[^\s<>"{}|^`\\\x00-\x20\ud800-\udfff]*')
 _XSD_DOUBLE: Final = "^^<http://www.w3.org/2001/XMLSchema#double>"
 # Keys whose string values shape the expansion and so are part of the shape, never slots.
 _STRUCTURAL_KEYS: Final = frozenset({"type", "@type"})
 
-# Shape tokens (ints never collide with keys, which are str, or scalars, which are tuples).
-_OPEN_OBJECT, _CLOSE_OBJECT, _OPEN_ARRAY, _CLOSE_ARRAY, _SLOT = range(5)
+# Key flags: how the string values under each key are treated.
+_SLOT_KEY, _STRUCTURAL_KEY, _CONTEXT_KEY = range(3)
+_SCALAR: Final = 0  # first item of a scalar token; key tokens hold only str
 
 
 def _sentinel(index: int) -> str:
@@ -62,59 +67,90 @@ class Shape:
 
 
 def shape_of(document: Mapping[str, Any]) -> Shape:
-    """Compute the shape of ``document``; refuse deep or huge input like the generic path."""
-    tokens: list[Any] = []
-    strings: list[str] = []
-    contexts: list[Any] = []
-    add = tokens.append
-    keep = strings.append
-    budget = [MAX_VALUES]
+    """Compute the shape of ``document``; refuse deep or huge input like the generic path.
 
-    def walk(value: Any, depth: int, structural: bool) -> None:
+    Tokens (prefix-decodable, so no closing tokens are needed): an object is the tuple of its
+    keys followed by its values; an array is its length (int) followed by its items; a slot
+    string is None; a structural string is itself; a context is its frozen value; any other
+    scalar is ``(0, type name, repr)``.
+    """
+    walker = _ShapeWalker()
+    walker.walk(document, 1, False)
+    return Shape(tuple(walker.tokens), walker.strings, tuple(walker.contexts))
+
+
+class _ShapeWalker:
+    __slots__ = ("budget", "contexts", "strings", "tokens")
+
+    def __init__(self) -> None:
+        self.tokens: list[Any] = []
+        self.strings: list[str] = []
+        self.contexts: list[Any] = []
+        self.budget = MAX_VALUES - 1  # the root; each container pays for its children
+
+    def walk(self, value: Any, depth: int, structural: bool) -> None:
+        add = self.tokens.append
+        keep = self.strings.append
         kind = type(value)
         if kind is str:
             if structural:
-                add(("s", value))
+                add(value)
             else:
-                add(_SLOT)
+                add(None)
                 keep(value)
             return
-        budget[0] -= len(value) if kind is dict or kind is list else 1
-        if budget[0] < 0:
+        if kind is not dict and kind is not list:
+            if isinstance(value, Mapping):
+                value, kind = dict(value), dict
+            elif kind is tuple:
+                value, kind = list(value), list
+            else:
+                add((_SCALAR, kind.__name__, repr(value)))
+                return
+        self.budget -= len(value)
+        if self.budget < 0:
             raise CanonicalizationLimitError(f"document has more than {MAX_VALUES} JSON values")
-        if kind is dict or (kind is not list and isinstance(value, Mapping)):
-            if depth > MAX_DEPTH:
-                raise CanonicalizationLimitError(
-                    f"document is nested deeper than {MAX_DEPTH} levels"
-                )
-            add(_OPEN_OBJECT)
-            for key, item in value.items():
-                add(key)
-                if key == "@context":
-                    add(("c", _freeze(item)))
-                    contexts.append(item)
-                else:
-                    walk(item, depth + 1, structural or _structural(key))
-            add(_CLOSE_OBJECT)
-        elif kind is list or kind is tuple:
-            if depth > MAX_DEPTH:
-                raise CanonicalizationLimitError(
-                    f"document is nested deeper than {MAX_DEPTH} levels"
-                )
-            add(_OPEN_ARRAY)
+        if depth > MAX_DEPTH:
+            raise CanonicalizationLimitError(f"document is nested deeper than {MAX_DEPTH} levels")
+        if kind is list:
+            add(len(value))
             for item in value:
-                walk(item, depth + 1, structural)
-            add(_CLOSE_ARRAY)
-        else:
-            add((kind.__name__, repr(value)))
+                if type(item) is str:
+                    if structural:
+                        add(item)
+                    else:
+                        add(None)
+                        keep(item)
+                else:
+                    self.walk(item, depth + 1, structural)
+            return
+        keys = tuple(value)
+        add(keys)
+        for item, flag in zip(value.values(), _key_flags(keys), strict=True):
+            if flag == _CONTEXT_KEY:
+                add(_freeze(item))
+                self.contexts.append(item)
+            elif type(item) is str:
+                if structural or flag:
+                    add(item)
+                else:
+                    add(None)
+                    keep(item)
+            else:
+                self.walk(item, depth + 1, structural or flag == _STRUCTURAL_KEY)
 
-    walk(document, 1, False)
-    return Shape(tuple(tokens), strings, tuple(contexts))
 
-
-def _structural(key: str) -> bool:
-    """Keys whose string values shape expansion: type values and keywords but @id/@value."""
-    return key in _STRUCTURAL_KEYS or (key[:1] == "@" and key not in ("@id", "@value"))
+@lru_cache(maxsize=1024)
+def _key_flags(keys: tuple[str, ...]) -> tuple[int, ...]:
+    """Per key: context, structural (type values and keywords but @id/@value) or slot."""
+    return tuple(
+        _CONTEXT_KEY
+        if key == "@context"
+        else _STRUCTURAL_KEY
+        if key in _STRUCTURAL_KEYS or (key[:1] == "@" and key not in ("@id", "@value"))
+        else _SLOT_KEY
+        for key in keys
+    )
 
 
 def _freeze(value: Any) -> Any:
@@ -132,17 +168,23 @@ def _fill(value: Any, strings: Iterator[str], structural: bool) -> Any:
     if isinstance(value, str):
         return value if structural else next(strings)
     if isinstance(value, Mapping):
+        keys = tuple(value)
         return {
-            key: item if key == "@context" else _fill(item, strings, structural or _structural(key))
-            for key, item in value.items()
+            key: item
+            if flag == _CONTEXT_KEY
+            else _fill(item, strings, structural or flag != _SLOT_KEY)
+            for (key, item), flag in zip(value.items(), _key_flags(keys), strict=True)
         }
     if isinstance(value, list | tuple):
         return [_fill(item, strings, structural) for item in value]
     return value
 
 
-def _context_terms(contexts: tuple[Any, ...], loader: DocumentLoader) -> frozenset[str]:
-    """Every term defined by the contexts the shape uses, scoped contexts included."""
+def _context_terms(contexts: tuple[Any, ...], loader: DocumentLoader) -> frozenset[str] | None:
+    """Every term defined by the contexts the shape uses, scoped contexts included.
+
+    None if a context mentions the sentinel prefix (it could be mistaken for a slot).
+    """
     terms: set[str] = set()
     seen: set[str] = set()
     stack: list[Any] = list(contexts)
@@ -154,6 +196,8 @@ def _context_terms(contexts: tuple[Any, ...], loader: DocumentLoader) -> frozens
             if context not in seen:
                 seen.add(context)
                 document = loader(context)["document"]
+                if _SENTINEL_PREFIX in json.dumps(document):
+                    return None
                 if isinstance(document, Mapping):
                     stack.append(document.get("@context"))
         elif isinstance(context, Mapping):
@@ -171,16 +215,18 @@ Row = tuple[int, int, int, int]
 class Template:
     """Where each slot string lands in the quads of one shape.
 
-    ``fixed`` + one rendered term per ``renders`` entry form a table; ``rows`` index into it.
+    ``fixed`` + the rendered IRI slots + the rendered literal slots form a table; ``rows`` index
+    into it (the same slot may be rendered more than once, e.g. with two datatypes).
     ``blank_nodes`` are the table indexes of blank nodes; ``blank_rows[i]`` are the rows that
     mention ``blank_nodes[i]``, with that node replaced by ``_:a`` and every other blank node by
     ``_:z`` (table indexes ``size`` and ``size + 1``), ready for Hash First Degree Quads.
     """
 
     fixed: tuple[str, ...]
-    renders: tuple[tuple[int, str, bool], ...]  # (slot, literal suffix, is IRI)
+    iri_slots: tuple[int, ...]  # rendered as <value>, in table order after ``fixed``
+    literal_slots: tuple[int, ...]  # rendered as "value" + suffix, after the IRIs
+    suffixes: tuple[str, ...]
     rows: tuple[Row, ...]
-    iri_slots: frozenset[int]
     terms: frozenset[str]
     blank_nodes: tuple[int, ...]
     blank_rows: tuple[tuple[Row, ...], ...]
@@ -188,31 +234,30 @@ class Template:
 
     def table(self, strings: list[str]) -> list[str] | None:
         """Terms for a document of this shape, or None when a guard sends it elsewhere."""
+        iris = [strings[slot] for slot in self.iri_slots]
         terms = self.terms
-        for slot in self.iri_slots:
-            value = strings[slot]
-            prefix, _, suffix = value.partition(":")
-            if (
-                _ABSOLUTE.match(value) is None
-                or not iri_ok(value)
-                or value in terms
-                or (prefix in terms and suffix[:2] != "//")
-            ):
+        for value in iris:
+            if _SAFE_IRI.fullmatch(value) is None or value in terms:
                 return None
-        table = list(self.fixed)
-        for slot, suffix, is_iri in self.renders:
-            value = strings[slot]
-            table.append(f"<{value}>" if is_iri else f'"{escape_literal(value)}"{suffix}')
-        return table
+            colon = value.index(":")
+            if value[:colon] in terms and value[colon + 1 : colon + 3] != "//":
+                return None
+        literals = [strings[slot] for slot in self.literal_slots]
+        if NEEDS_ESCAPE.search("".join(literals)) is not None:
+            literals = [escape_literal(value) for value in literals]
+        return [
+            *self.fixed,
+            *[f"<{value}>" for value in iris],
+            *[f'"{value}"{suffix}' for value, suffix in zip(literals, self.suffixes, strict=True)],
+        ]
 
     def canonical(self, strings: list[str]) -> str | None:
         """Canonical N-Quads for a document of this shape, or None: use the generic path."""
         table = self.table(strings)
         if table is None:
             return None
-        quads = [(table[s], table[p], table[o], table[g]) for s, p, o, g in self.rows]
-        if self.named_graphs or len(set(quads)) != len(quads):
-            return canonicalize_quads(quads)
+        if self.named_graphs:
+            return canonicalize_quads(self._quads(table))
         nodes = self.blank_nodes
         if nodes:
             table.append("_:a")
@@ -223,24 +268,33 @@ class Template:
                 lines.sort()
                 hashes.append(hashlib.sha256("".join(lines).encode()).hexdigest())
             if len(set(hashes)) != len(hashes):
-                return canonicalize_quads(quads)  # needs the n-degree step
+                return canonicalize_quads(self._quads(table))  # needs the n-degree step
             for rank, index in enumerate(sorted(range(len(nodes)), key=hashes.__getitem__)):
                 table[nodes[index]] = f"_:c14n{rank}"
         lines = [f"{table[s]} {table[p]} {table[o]} .\n" for s, p, o, _ in self.rows]
+        if len(set(lines)) != len(lines):  # duplicate quads: hashes above counted them twice
+            return canonicalize_quads(self._quads(self.table(strings) or []))
         lines.sort()
         return "".join(lines)
+
+    def _quads(self, table: list[str]) -> list[Quad]:
+        return [(table[s], table[p], table[o], table[g]) for s, p, o, g in self.rows]
 
 
 def build_template(
     shape: Shape, document: Mapping[str, Any], loader: DocumentLoader
 ) -> Template | None:
     """Expand a sentinel copy of ``document``; None if the shape cannot be templated."""
+    if _SENTINEL_PREFIX in json.dumps(document, default=str):
+        return None  # a sentinel look-alike outside the slots would be mistaken for a slot
     sentinels = [_sentinel(i) for i in range(len(shape.strings))]
     probe = _fill(document, iter(sentinels), False)
     try:
         quads = to_quads(probe, loader=loader)
         terms = _context_terms(shape.contexts, loader)
     except MicrocredError:
+        return None
+    if terms is None:
         return None
     fixed: dict[str, int] = {}
     renders: dict[tuple[int, str, bool], int] = {}
@@ -259,8 +313,11 @@ def build_template(
     if {slot for slot, _, _ in renders} != set(range(len(sentinels))):
         return None  # a string went missing: its value might matter in ways not seen here
     offset = len(fixed)
+    ordered = sorted(renders, key=lambda render: not render[2])  # IRIs first, stable
+    position = {render: offset + rank for rank, render in enumerate(ordered)}
+    by_index = {index: position[render] for render, index in renders.items()}
     table_rows = tuple(
-        tuple(index + offset if rendered else index for rendered, index in row) for row in rows
+        tuple(by_index[index] if rendered else index for rendered, index in row) for row in rows
     )
     fixed_terms = tuple(fixed)
     blank = {index for index, term in enumerate(fixed_terms) if term[:2] == "_:"}
@@ -278,9 +335,10 @@ def build_template(
     )
     return Template(
         fixed=fixed_terms,
-        renders=tuple(renders),
+        iri_slots=tuple(slot for slot, _, is_iri in ordered if is_iri),
+        literal_slots=tuple(slot for slot, _, is_iri in ordered if not is_iri),
+        suffixes=tuple(suffix for _, suffix, is_iri in ordered if not is_iri),
         rows=table_rows,  # type: ignore[arg-type]
-        iri_slots=frozenset(slot for slot, _, is_iri in renders if is_iri),
         terms=terms,
         blank_nodes=blank_nodes,
         blank_rows=blank_rows,  # type: ignore[arg-type]
@@ -303,24 +361,30 @@ def _slot_of(term: str) -> tuple[int, str, bool] | None:
 
 
 class TemplateCache:
-    """Bounded LRU of templates (None = shape known not to be templatable)."""
+    """Bounded, thread-safe LRU of templates (None = shape known not to be templatable)."""
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self._size = size
         self._entries: OrderedDict[tuple[Any, ...], Template | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def canonical(self, document: Mapping[str, Any], loader: DocumentLoader) -> str | None:
         """Canonical N-Quads of ``document`` by substitution, or None: use the generic path."""
         shape = shape_of(document)
-        entries = self._entries
-        if shape.key in entries:
-            entries.move_to_end(shape.key)
-            template = entries[shape.key]
-        else:
+        with self._lock:
+            found = shape.key in self._entries
+            if found:
+                self._entries.move_to_end(shape.key)
+                template = self._entries[shape.key]
+        if not found:
             template = build_template(shape, document, loader)
-            entries[shape.key] = template
-            if len(entries) > self._size:
-                entries.popitem(last=False)
+            with self._lock:
+                self._entries[shape.key] = template
+                if len(self._entries) > self._size:
+                    self._entries.popitem(last=False)
         if template is None:
             return None
         return template.canonical(shape.strings)

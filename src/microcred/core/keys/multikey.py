@@ -9,6 +9,8 @@ A Multikey value is multibase base58btc (prefix ``z``) of a multicodec header pl
 
 from __future__ import annotations
 
+import functools
+
 import base58
 
 from microcred.errors import KeyFormatError
@@ -48,6 +50,14 @@ def encode_public_key(raw: bytes) -> str:
 
 def decode_public_key(multibase: str) -> bytes:
     """Decode ``publicKeyMultibase`` to the raw 32-byte Ed25519 public key."""
+    if not isinstance(multibase, str):
+        raise KeyFormatError("publicKeyMultibase: expected a string")
+    return _decode_public_key(multibase)
+
+
+@functools.lru_cache(maxsize=1024)
+def _decode_public_key(multibase: str) -> bytes:
+    # cached: verifying a batch decodes the same issuer key again and again
     data = decode_base58btc(multibase, what="publicKeyMultibase")
     if data[:2] != ED25519_PUBLIC_HEADER:
         raise KeyFormatError(

@@ -440,7 +440,7 @@ def load_learner(obj: object) -> Learner:
     r.keys("learner", obj, _LEARNER_KEYS)
     values = {key: r.str_(f"learner: {key}", obj.get(key)) for key in _LEARNER_KEYS}
     learner = Learner(**{k: (v.strip() if v is not None else None) for k, v in values.items()})
-    problems = _suppress_repeats(r.problems, validate_learner(learner))
+    problems = r.problems + validate_learner(learner)
     if problems:
         raise SpecValidationError(problems)
     return learner

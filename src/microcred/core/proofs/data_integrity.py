@@ -119,7 +119,7 @@ def add_proof(
         raise ProofError("a proof needs a verificationMethod")
     suite = registry.get(cryptosuite)
     existing = _proof_list(document.get("proof"))
-    unsecured = {k: copy.deepcopy(v) for k, v in document.items() if k != "proof"}
+    unsecured = {k: v for k, v in document.items() if k != "proof"}  # read, never changed
 
     options: dict[str, Any] = {"type": PROOF_TYPE}
     if proof_id is not None:

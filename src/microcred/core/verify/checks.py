@@ -12,9 +12,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from microcred.core.formats.ob3 import eu_elements, validate_ob3_schema
-
 from microcred.core.did.resolver import Resolver
+from microcred.core.formats.ob3 import eu_elements, validate_ob3_schema
 from microcred.core.jsonld.loader import DocumentLoader
 from microcred.core.proofs.data_integrity import ProofCheck, verify_proofs
 from microcred.core.proofs.registry import registered_suites
@@ -25,9 +24,7 @@ from microcred.errors import MICROCRED, STATUS_LIST, VC_ERRORS, MicrocredError
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
-_DATETIME_Z = re.compile(
-    r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"
-)
+_DATETIME_Z = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 
 StatusListSource = Callable[[str], Mapping[str, Any] | None]
 """Gives the status list credential at a URL, or None when it cannot be had."""
@@ -95,7 +92,7 @@ def check_structure(credential: Mapping[str, Any]) -> CheckResult:
     if problems:
         return _failed(name, "; ".join(problems), VC_ERRORS + "MALFORMED_VALUE_ERROR")
     if OB_TYPES.intersection(types) and contexts and contexts[0] == VC_V2:
-        schema_problems = validate_ob3_schema(credential)
+        schema_problems = validate_ob3_schema(credential, allow_compacted_arrays=True)
         if schema_problems:
             shown = "; ".join(schema_problems[:5])
             more = f" (and {len(schema_problems) - 5} more)" if len(schema_problems) > 5 else ""
@@ -120,8 +117,9 @@ def check_contexts(credential: Mapping[str, Any], loader: DocumentLoader) -> Che
             except MicrocredError:
                 unknown.append(ctx)
         elif not isinstance(ctx, Mapping):
-            return _failed(name, "a @context entry is neither a URL nor an object", VC_ERRORS
-                           + "PARSING_ERROR")
+            return _failed(
+                name, "a @context entry is neither a URL nor an object", VC_ERRORS + "PARSING_ERROR"
+            )
     if unknown:
         return _failed(
             name,
@@ -132,7 +130,9 @@ def check_contexts(credential: Mapping[str, Any], loader: DocumentLoader) -> Che
     return _passed(name, "every JSON-LD context is known and pinned")
 
 
-def summarise_proofs(checks: Sequence[ProofCheck], *, supported: Callable[[ProofCheck], bool]) -> CheckResult:
+def summarise_proofs(
+    checks: Sequence[ProofCheck], *, supported: Callable[[ProofCheck], bool]
+) -> CheckResult:
     """Data Integrity proofs: at least one verifies and no supported one fails (DI 1.0 §4.4).
 
     A proof of a type or cryptosuite microcred does not implement is reported and set aside, as
@@ -167,8 +167,10 @@ def summarise_proofs(checks: Sequence[ProofCheck], *, supported: Callable[[Proof
     if not good:
         reasons = "; ".join(sorted({c.reason or "unsupported" for c in checks}))
         return _failed(
-            name, f"no proof microcred can check: {reasons}",
-            "https://w3id.org/security#PROOF_VERIFICATION_ERROR", details=details,
+            name,
+            f"no proof microcred can check: {reasons}",
+            "https://w3id.org/security#PROOF_VERIFICATION_ERROR",
+            details=details,
         )
     suites = ", ".join(sorted({c.cryptosuite or "?" for c in good}))
     skipped = len(checks) - len(known)
@@ -219,11 +221,15 @@ def check_validity(credential: Mapping[str, Any], now: datetime) -> CheckResult:
         return _failed(name, f"{end_key} is before {start_key}", VC_ERRORS + "RANGE_ERROR")
     when = now.isoformat(timespec="seconds").replace("+00:00", "Z")
     if start and now < start:
-        return _failed(name, f"not yet valid: valid from {credential[start_key]} (now {when})",
-                       VC_ERRORS + "RANGE_ERROR")
+        return _failed(
+            name,
+            f"not yet valid: valid from {credential[start_key]} (now {when})",
+            VC_ERRORS + "RANGE_ERROR",
+        )
     if end and now > end:
-        return _failed(name, f"expired on {credential[end_key]} (now {when})",
-                       VC_ERRORS + "RANGE_ERROR")
+        return _failed(
+            name, f"expired on {credential[end_key]} (now {when})", VC_ERRORS + "RANGE_ERROR"
+        )
     if end:
         return _passed(name, f"valid from {credential.get(start_key)} until {credential[end_key]}")
     if start:
@@ -236,6 +242,7 @@ def check_status_entries(
     *,
     status_lists: StatusListSource,
     verify_list: Callable[[Mapping[str, Any]], str | None],
+    now: datetime,
 ) -> list[CheckResult]:
     """Bitstring Status List 1.0 §3.2 for every ``credentialStatus`` entry; fails closed.
 
@@ -250,8 +257,11 @@ def check_status_entries(
     for raw in entries:
         if not isinstance(raw, Mapping):
             results.append(
-                _failed(name, "a credentialStatus entry is not an object",
-                        VC_ERRORS + "MALFORMED_VALUE_ERROR")
+                _failed(
+                    name,
+                    "a credentialStatus entry is not an object",
+                    VC_ERRORS + "MALFORMED_VALUE_ERROR",
+                )
             )
             continue
         if raw.get("type") == "1EdTechRevocationList":
@@ -284,12 +294,15 @@ def check_status_entries(
         problem = verify_list(list_credential)
         if problem is not None:
             results.append(
-                _failed(label, f"the status list is not trustworthy: {problem}",
-                        STATUS_LIST + "STATUS_VERIFICATION_ERROR")
+                _failed(
+                    label,
+                    f"the status list is not trustworthy: {problem}",
+                    STATUS_LIST + "STATUS_VERIFICATION_ERROR",
+                )
             )
             continue
         try:
-            status = check_status(entry, list_credential)
+            status = check_status(entry, list_credential, now=now)
         except MicrocredError as exc:
             results.append(_failed(label, str(exc), _problem(exc)))
             continue

@@ -34,11 +34,10 @@ def _depth(value: Any) -> int:
 
 
 def parse_json_document(text: str | bytes) -> dict[str, Any]:
-    """Parse a JSON object, refusing oversized, over-deep or non-object input with a plain reason."""
+    """Parse a JSON object; oversized, over-deep or non-object input is refused with a reason."""
     if len(text) > MAX_DOCUMENT_BYTES:
-        raise DocumentParseError(
-            f"the document is {len(text):,} bytes; the limit is {MAX_DOCUMENT_BYTES:,} bytes"
-        )
+        size, limit = len(text), MAX_DOCUMENT_BYTES
+        raise DocumentParseError(f"the document is {size:,} bytes; the limit is {limit:,} bytes")
     try:
         value = json.loads(text)
     except RecursionError:

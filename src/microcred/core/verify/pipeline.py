@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from microcred.core.proofs.jose import parse_enveloped, verify_vc_jwt
-
 from microcred.core.did.resolver import Resolver
 from microcred.core.jsonld.loader import StaticDocumentLoader, default_loader
+from microcred.core.proofs.jose import parse_enveloped, verify_vc_jwt
 from microcred.core.verify import checks
 from microcred.core.verify.parse import parse_credential_input
 from microcred.core.verify.report import CheckResult, CredentialSummary, Outcome, VerificationReport
@@ -49,7 +48,9 @@ class Verifier:
         """Verify a credential given as a parsed JSON object, JSON text, or a compact JWS."""
         try:
             document: Mapping[str, Any] | str = (
-                credential if isinstance(credential, Mapping) else parse_credential_input(credential)
+                credential
+                if isinstance(credential, Mapping)
+                else parse_credential_input(credential)
             )
         except MicrocredError as exc:
             return VerificationReport(
@@ -132,12 +133,15 @@ class Verifier:
                     credential,
                     status_lists=self.status_lists,
                     verify_list=lambda slc: self._list_problem(slc, credential),
+                    now=now,
                 ),
             )
             results.extend([status] if isinstance(status, CheckResult) else status)
         else:
             results.append(
-                CheckResult("status", Outcome.SKIPPED, "status checking was turned off by the caller")
+                CheckResult(
+                    "status", Outcome.SKIPPED, "status checking was turned off by the caller"
+                )
             )
         results.append(
             _guard("EU micro-credential elements", lambda: checks.check_eu_elements(credential))

@@ -79,8 +79,10 @@ class VerificationReport:
     def verified(self) -> bool:
         """True when every required check passed or was skipped, and at least one passed."""
         required = [c for c in self.checks if c.required]
-        return bool(required) and all(c.outcome is not Outcome.FAILED for c in required) and any(
-            c.passed for c in required
+        return (
+            bool(required)
+            and all(c.outcome is not Outcome.FAILED for c in required)
+            and any(c.passed for c in required)
         )
 
     @property

@@ -59,9 +59,10 @@ def test_w3c_vector_intermediate_values(
         assert jcs(document).decode() == _text(folder / f"canonDoc{suffix}.txt")
     else:
         assert proof_config["@context"] == document["@context"]
-        assert canonical_nquads(proof_config, loader=loader) == (
-            folder / f"proofCanon{suffix}.txt"
-        ).read_text()
+        assert (
+            canonical_nquads(proof_config, loader=loader)
+            == (folder / f"proofCanon{suffix}.txt").read_text()
+        )
     hash_data = suite.hash_data(document, proof_options, loader=loader)
     assert hash_data[:32].hex() == _text(folder / f"proofHash{suffix}.txt")
     assert hash_data[32:].hex() == _text(folder / f"docHash{suffix}.txt")
@@ -172,9 +173,10 @@ def test_ob3_vector_reproduced_byte_exact(loader: StaticDocumentLoader) -> None:
     suite = registry.get("eddsa-rdfc-2022")
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     hash_data = suite.hash_data(unsigned, options, loader=loader)
-    assert hashlib.sha256(
-        (OB / "obv3p0-document-canon.txt").read_bytes()
-    ).hexdigest() == hash_data[32:].hex()
+    assert (
+        hashlib.sha256((OB / "obv3p0-document-canon.txt").read_bytes()).hexdigest()
+        == hash_data[32:].hex()
+    )
     assert hash_data[32:].hex() == expected["document hash (hex)"].strip()
     assert hash_data[:32].hex() == expected["proof hash (hex)"].strip()
     result = add_proof(

@@ -15,13 +15,14 @@ import pytest
 
 from microcred.core.did.resolver import Resolver, controller_document_for_key
 from microcred.core.jsonld.loader import default_loader
+from microcred.core.keys.multikey import is_public_key_multibase
 from microcred.core.verify.pipeline import Verifier
 from microcred.core.verify.report import Outcome
 
 VECTORS = Path(__file__).parents[3] / "vectors"
 FIXTURES = VECTORS / "ob3-fixtures"
 PEER = VECTORS / "js-peer-issued"
-NOW = datetime(2026, 11, 22, tzinfo=UTC)
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 def load(path: Path) -> Any:
@@ -34,8 +35,8 @@ def implied_controller_documents(credential: dict[str, Any]) -> dict[str, Any]:
     proofs = credential.get("proof", [])
     for proof in proofs if isinstance(proofs, list) else [proofs]:
         vm = proof.get("verificationMethod", "") if isinstance(proof, dict) else ""
-        if vm.startswith("https://") and "#z6Mk" in vm:
-            controller, fragment = vm.split("#", 1)
+        controller, _, fragment = vm.partition("#")
+        if vm.startswith("https://") and is_public_key_multibase(fragment):
             docs[controller] = controller_document_for_key(controller, fragment)
     return docs
 
@@ -180,7 +181,7 @@ def test_a_supplied_context_is_used_but_never_fetched() -> None:
     credential["@context"] = [*credential["@context"], "https://x.example/ctx"]
     report = Verifier(loader=loader, clock=lambda: NOW).verify(credential)
     assert report.check("contexts").passed  # type: ignore[union-attr]
-    assert not report.verified  # the signature covered the old @context
+    assert report.verified  # an empty context leaves the RDF, hence the signature, unchanged
 
 
 HOSTILE: list[Any] = [
@@ -188,12 +189,25 @@ HOSTILE: list[Any] = [
     {"@context": "nope"},
     {"@context": [1, 2, 3], "type": 5, "issuer": [], "credentialSubject": "x", "proof": "x"},
     {"@context": ["https://www.w3.org/ns/credentials/v2"], "proof": [None, 1, "a", {}]},
-    {"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
-     "issuer": {"id": 7}, "credentialSubject": {"id": {"@id": None}},
-     "proof": {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
-               "verificationMethod": "did:key:zzz", "proofValue": "z111", "proofPurpose": 3}},
-    {"@context": ["https://www.w3.org/ns/credentials/v2"], "credentialStatus": [1, {"type": 2}],
-     "validFrom": "yesterday", "validUntil": 12},
+    {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": {"id": 7},
+        "credentialSubject": {"id": {"@id": None}},
+        "proof": {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "verificationMethod": "did:key:zzz",
+            "proofValue": "z111",
+            "proofPurpose": 3,
+        },
+    },
+    {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "credentialStatus": [1, {"type": 2}],
+        "validFrom": "yesterday",
+        "validUntil": 12,
+    },
     {"type": "EnvelopedVerifiableCredential", "id": "data:application/vc+jwt,not.a.jwt"},
     {"type": "EnvelopedVerifiableCredential", "id": 42},
     "eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.",
@@ -213,8 +227,10 @@ def test_hostile_documents_end_in_not_verified_never_an_exception(document: Any)
 
 def test_poison_blank_node_clique_is_refused_quickly() -> None:
     credential = load(PEER / "ob3-signed.json")
-    clique = [{"@id": f"_:b{i}", "https://ex.org/p": [{"@id": f"_:b{j}"} for j in range(10)]}
-              for i in range(10)]
+    clique = [
+        {"@id": f"_:b{i}", "https://ex.org/p": [{"@id": f"_:b{j}"} for j in range(10)]}
+        for i in range(10)
+    ]
     credential["credentialSubject"]["https://ex.org/poison"] = clique
     report = Verifier(clock=lambda: NOW).verify(credential)
     assert not report.verified

@@ -6,8 +6,13 @@ from microcred.core.verify.report import CheckResult, Outcome, VerificationRepor
 
 
 def _check(name: str, outcome: Outcome, *, required: bool = True) -> CheckResult:
-    return CheckResult(name, outcome, f"{name} {outcome}", "urn:x" if outcome == "failed" else None,
-                       required=required)
+    return CheckResult(
+        name,
+        outcome,
+        f"{name} {outcome}",
+        "urn:x" if outcome == "failed" else None,
+        required=required,
+    )
 
 
 def test_verified_when_required_checks_pass_or_skip() -> None:
