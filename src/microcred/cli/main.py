@@ -12,6 +12,8 @@ import sys
 import typer
 
 from microcred.cli.contexts import contexts_app
+from microcred.cli.demo import demo_command
+from microcred.cli.issuing import issue_command
 from microcred.cli.keys import keys_app
 from microcred.cli.signing import sign_command
 from microcred.cli.verifying import verify_command
@@ -28,6 +30,8 @@ app = typer.Typer(
 app.add_typer(keys_app, name="keys")
 app.add_typer(contexts_app, name="contexts")
 app.command("sign")(sign_command)
+app.command("issue")(issue_command)
+app.command("demo")(demo_command)
 app.command("verify")(verify_command)
 
 
