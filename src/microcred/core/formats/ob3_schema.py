@@ -66,6 +66,10 @@ def _message(error: ValidationError) -> str:
     return text if len(text) <= 300 else text[:297] + "..."
 
 
+def _compacted(error: ValidationError) -> bool:
+    return error.validator == "type" and error.validator_value == "array"
+
+
 def _wrap_compacted_arrays(document: dict[str, Any], errors: list[ValidationError]) -> bool:
     """Wrap single values where the schema wants an array; True if anything changed.
 
@@ -74,7 +78,7 @@ def _wrap_compacted_arrays(document: dict[str, Any], errors: list[ValidationErro
     """
     changed = False
     for error in errors:
-        if error.validator != "type" or error.validator_value != "array":
+        if not _compacted(error):
             continue
         path = list(error.absolute_path)
         if not path:
@@ -100,10 +104,10 @@ def validate_ob3_schema(
     if not isinstance(document, Mapping):
         return [f"/: a credential must be a JSON object, not {type(document).__name__}"]
     try:
-        candidate: dict[str, Any] = (
-            copy.deepcopy(dict(document)) if allow_compacted_arrays else dict(document)
-        )
+        candidate: dict[str, Any] = dict(document)
         errors = list(_validator().iter_errors(candidate))
+        if allow_compacted_arrays and any(_compacted(e) for e in errors):
+            candidate = copy.deepcopy(candidate)  # wrapping edits it; the caller's stays intact
         for _ in range(8):
             if not (allow_compacted_arrays and _wrap_compacted_arrays(candidate, errors)):
                 break

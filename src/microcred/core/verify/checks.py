@@ -14,7 +14,7 @@ from typing import Any
 
 from microcred.core.did.resolver import Resolver
 from microcred.core.formats.ob3 import eu_elements, validate_ob3_schema
-from microcred.core.jsonld.loader import DocumentLoader
+from microcred.core.jsonld.loader import DocumentLoader, StaticDocumentLoader
 from microcred.core.proofs.data_integrity import ProofCheck, verify_proofs
 from microcred.core.proofs.registry import registered_suites
 from microcred.core.status.bitstring import check_status, parse_status_entry
@@ -92,7 +92,15 @@ def check_structure(credential: Mapping[str, Any]) -> CheckResult:
     if problems:
         return _failed(name, "; ".join(problems), VC_ERRORS + "MALFORMED_VALUE_ERROR")
     if OB_TYPES.intersection(types) and contexts and contexts[0] == VC_V2:
-        schema_problems = validate_ob3_schema(credential, allow_compacted_arrays=True)
+        schema_problems = validate_ob3_schema(
+            _one_status_per_check(credential), allow_compacted_arrays=True
+        )
+        statuses = credential.get("credentialStatus")
+        if isinstance(statuses, list) and len(statuses) > 1:
+            for entry in statuses[1:]:
+                schema_problems += validate_ob3_schema(
+                    {**credential, "credentialStatus": entry}, allow_compacted_arrays=True
+                )
         if schema_problems:
             shown = "; ".join(schema_problems[:5])
             more = f" (and {len(schema_problems) - 5} more)" if len(schema_problems) > 5 else ""
@@ -106,15 +114,26 @@ def check_structure(credential: Mapping[str, Any]) -> CheckResult:
     return _passed(name, "a well-formed verifiable credential (VC data model)")
 
 
-def check_contexts(credential: Mapping[str, Any], loader: DocumentLoader) -> CheckResult:
+def _one_status_per_check(credential: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The credential with its first status entry only.
+
+    VC-DM 2.0 §4.10 allows several ``credentialStatus`` entries (microcred's suspendable awards
+    carry a revocation and a suspension entry); the OB 3.0 schema allows one, so each entry is
+    checked against the schema's ``CredentialStatus`` in turn.
+    """
+    statuses = credential.get("credentialStatus")
+    if isinstance(statuses, list) and statuses:
+        return {**credential, "credentialStatus": statuses[0]}
+    return credential
+
+
+def check_contexts(credential: Mapping[str, Any], loader: StaticDocumentLoader) -> CheckResult:
     """Every JSON-LD context is bundled (hash-pinned) or supplied locally; none is fetched."""
     name = "contexts"
     unknown: list[str] = []
     for ctx in as_list(credential.get("@context")):
         if isinstance(ctx, str):
-            try:
-                loader(ctx)
-            except MicrocredError:
+            if ctx not in loader:
                 unknown.append(ctx)
         elif not isinstance(ctx, Mapping):
             return _failed(

@@ -1,0 +1,1 @@
+"""Composition root: wires settings to adapters and use cases (the only place that does)."""

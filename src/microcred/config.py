@@ -1,0 +1,39 @@
+"""Settings: read once from the environment (``MICROCRED_*``) or the command line.
+
+With no settings at all, microcred runs on its embedded default: an SQLite file under ``var/``,
+a master key generated into ``var/master.key`` (mode 0600) on first use, a demo issuer and the
+example catalogue. Production sets ``MICROCRED_DATABASE_URL`` (PostgreSQL),
+``MICROCRED_MASTER_KEY`` (32 random bytes, base64) and ``MICROCRED_BASE_URL`` (public https URL,
+which makes every organisation a ``did:web`` issuer).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob of a microcred installation."""
+
+    model_config = SettingsConfigDict(env_prefix="MICROCRED_", extra="ignore")
+
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    base_url: str | None = None
+    master_key: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    seed_demo: bool = True
+    bulk_chunk_size: int = 500
+    fetch_allow_hosts: tuple[str, ...] = ()
+    fetch_timeout_s: float = 5.0
+    fetch_max_bytes: int = 2 * 1024 * 1024
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to ``sqlite:///<data_dir>/microcred.db``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'microcred.db').as_posix()}"

@@ -1,0 +1,1 @@
+"""Use cases of the issuer service; they reach the outside only through ``ports``."""

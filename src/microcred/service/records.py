@@ -1,0 +1,171 @@
+"""What the issuer service keeps: organisations, keys, catalogue versions, awards, status lists.
+
+Frozen dataclasses; the store maps them to tables, the API to its schemas. A signed credential is
+kept as the exact text that was signed (``AwardRecord.credential``), never re-serialised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Role = Literal["owner", "issuer", "viewer"]
+StatusPurpose = Literal["revocation", "suspension"]
+AwardState = Literal["active", "revoked", "suspended"]
+JobState = Literal["queued", "running", "finished", "failed"]
+
+ROLE_RANK: Mapping[Role, int] = {"viewer": 0, "issuer": 1, "owner": 2}
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """A tenant: a university, a training centre, a company that issues micro-credentials."""
+
+    id: str
+    slug: str
+    legal_name: str
+    country: str
+    created_at: datetime
+    identifiers: Mapping[str, str] = field(default_factory=dict)
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is acting: an API key (or, later, a signed-in user) of one organisation."""
+
+    organisation_id: str
+    role: Role
+    actor: str
+
+    def may(self, role: Role) -> bool:
+        return ROLE_RANK[self.role] >= ROLE_RANK[role]
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    """An API key: shown once at creation, stored as ``prefix`` + SHA-256 of the secret."""
+
+    id: str
+    organisation_id: str
+    prefix: str
+    secret_hash: str = field(repr=False)
+    role: Role
+    label: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SigningKeyRecord:
+    """An Ed25519 signing key of an organisation; the seed is encrypted at rest."""
+
+    id: str
+    organisation_id: str
+    public_key_multibase: str
+    encrypted_secret: bytes = field(repr=False)
+    created_at: datetime
+    retired_at: datetime | None = None
+    ordinal: int = 0
+    """0, 1, 2... per organisation in creation order: the ``#key-<ordinal>`` of its did:web."""
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    """A micro-credential in a provider's catalogue; its content lives in versions."""
+
+    id: str
+    organisation_id: str
+    slug: str
+    created_at: datetime
+    latest_version: int = 0
+    published_version: int | None = None
+
+
+@dataclass(frozen=True)
+class CatalogueVersion:
+    """One immutable version of a micro-credential description (``description_to_dict`` form)."""
+
+    id: str
+    entry_id: str
+    organisation_id: str
+    version: int
+    description: Mapping[str, Any]
+    created_at: datetime
+    published_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StatusRef:
+    """A position in a status list."""
+
+    list_id: str
+    index: int
+
+
+@dataclass(frozen=True)
+class StatusListRecord:
+    """A Bitstring Status List of one organisation and purpose (BSL 1.0 §2.2)."""
+
+    id: str
+    organisation_id: str
+    purpose: StatusPurpose
+    length: int
+    bits: bytes
+    allocated_count: int
+    version: int
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class AwardRecord:
+    """An issued credential: the exact signed text plus indexed columns beside it."""
+
+    id: str
+    organisation_id: str
+    credential_id: str
+    version_id: str
+    learner: Mapping[str, Any]
+    credential: str
+    suite: str
+    issued_at: datetime
+    revocation: StatusRef
+    suspension: StatusRef | None = None
+    """Only awards issued as suspendable have a position in a suspension list."""
+    valid_until: datetime | None = None
+    state: AwardState = "active"
+    state_reason: str | None = None
+    row_key: str | None = None
+
+
+@dataclass(frozen=True)
+class BulkJobRecord:
+    """A bulk issuance job and its per-row report."""
+
+    id: str
+    organisation_id: str
+    version_id: str
+    source_sha256: str
+    total: int
+    created_at: datetime
+    state: JobState = "queued"
+    issued: int = 0
+    skipped: int = 0
+    failed: int = 0
+    report: Mapping[str, Any] = field(default_factory=dict)
+    finished_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """Who did what to which thing, when."""
+
+    id: str
+    organisation_id: str
+    actor: str
+    action: str
+    subject: str
+    at: datetime
+    details: Mapping[str, Any] = field(default_factory=dict)
