@@ -24,6 +24,7 @@ SHAPES = {
     "OB 3.0 AchievementCredential, full (3.1 KB)": "ob3-achievement-full.json",
     "1EdTech OB 3.0 test vector (1.1 KB)": "ob3/obv3p0-unsigned.json",
     "JS peer OB 3.0 credential (0.9 KB)": "js-peer/ob3-unsigned.json",
+    "proof options + VC v2 context (W3C vector)": "w3c-rdfc/proofConfigDataInt.json",
 }
 
 
@@ -32,9 +33,12 @@ def _variants(document: dict[str, Any], count: int) -> list[dict[str, Any]]:
     out = []
     for index in range(count):
         variant = copy.deepcopy(document)
-        variant["id"] = f"urn:uuid:{uuid.UUID(int=index + 1)}"
-        variant["name"] = f"{document.get('name', 'Badge')} #{index}"
-        variant["credentialSubject"]["id"] = f"did:example:learner{index}"
+        if "credentialSubject" in variant:
+            variant["id"] = f"urn:uuid:{uuid.UUID(int=index + 1)}"
+            variant["name"] = f"{document.get('name', 'Badge')} #{index}"
+            variant["credentialSubject"]["id"] = f"did:example:learner{index}"
+        else:  # proof options: a new creation time per proof
+            variant["created"] = f"2025-01-01T00:{index // 60 % 60:02d}:{index % 60:02d}Z"
         out.append(variant)
     return out
 

@@ -41,6 +41,8 @@ CACHE_SIZE: Final = 256
 """Most shapes remembered per loader (least recently used are forgotten)."""
 
 _SENTINEL_PREFIX: Final = "urn:x-microcred-slot:"
+# A plain term (no ':', '/', '#', space): an IRI slot holding one gets a specialised template.
+_TERM_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.]{0,63}")
 _SENTINEL = re.compile(r"urn:x-microcred-slot:(\d+)z")
 # An absolute IRI (as JSON-LD processors test it) that N-Quads can carry unchanged.
 _SAFE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+\-.]*:[^\s<>"{}|^`\\\x00-\x20\ud800-\udfff]*')
@@ -211,6 +213,14 @@ def _context_terms(contexts: tuple[Any, ...], loader: DocumentLoader) -> frozens
 Row = tuple[int, int, int, int]
 
 
+def _plain_iri(value: str, terms: frozenset[str]) -> bool:
+    """An absolute IRI that IRI expansion returns unchanged and N-Quads can carry."""
+    if _SAFE_IRI.fullmatch(value) is None or value in terms:
+        return False
+    colon = value.index(":")
+    return value[:colon] not in terms or value[colon + 1 : colon + 3] == "//"
+
+
 @dataclass(frozen=True, slots=True)
 class Template:
     """Where each slot string lands in the quads of one shape.
@@ -237,10 +247,7 @@ class Template:
         iris = [strings[slot] for slot in self.iri_slots]
         terms = self.terms
         for value in iris:
-            if _SAFE_IRI.fullmatch(value) is None or value in terms:
-                return None
-            colon = value.index(":")
-            if value[:colon] in terms and value[colon + 1 : colon + 3] != "//":
+            if not _plain_iri(value, terms):
                 return None
         literals = [strings[slot] for slot in self.literal_slots]
         if NEEDS_ESCAPE.search("".join(literals)) is not None:
@@ -250,6 +257,10 @@ class Template:
             *[f"<{value}>" for value in iris],
             *[f'"{value}"{suffix}' for value, suffix in zip(literals, self.suffixes, strict=True)],
         ]
+
+    def unplain_slots(self, strings: list[str]) -> list[int]:
+        """IRI slots whose value JSON-LD might rewrite (term, compact or relative IRI)."""
+        return [slot for slot in self.iri_slots if not _plain_iri(strings[slot], self.terms)]
 
     def canonical(self, strings: list[str]) -> str | None:
         """Canonical N-Quads for a document of this shape, or None: use the generic path."""
@@ -282,12 +293,18 @@ class Template:
 
 
 def build_template(
-    shape: Shape, document: Mapping[str, Any], loader: DocumentLoader
+    shape: Shape,
+    document: Mapping[str, Any],
+    loader: DocumentLoader,
+    keep: frozenset[int] = frozenset(),
 ) -> Template | None:
-    """Expand a sentinel copy of ``document``; None if the shape cannot be templated."""
+    """Expand a sentinel copy of ``document``; None if the shape cannot be templated.
+
+    Slots in ``keep`` keep their value (the template is then valid only for those values).
+    """
     if _SENTINEL_PREFIX in json.dumps(document, default=str):
         return None  # a sentinel look-alike outside the slots would be mistaken for a slot
-    sentinels = [_sentinel(i) for i in range(len(shape.strings))]
+    sentinels = [shape.strings[i] if i in keep else _sentinel(i) for i in range(len(shape.strings))]
     probe = _fill(document, iter(sentinels), False)
     try:
         quads = to_quads(probe, loader=loader)
@@ -310,7 +327,7 @@ def build_template(
                 return None
             row.append((True, renders.setdefault(render, len(renders))))
         rows.append(tuple(row))
-    if {slot for slot, _, _ in renders} != set(range(len(sentinels))):
+    if {slot for slot, _, _ in renders} != set(range(len(sentinels))) - keep:
         return None  # a string went missing: its value might matter in ways not seen here
     offset = len(fixed)
     ordered = sorted(renders, key=lambda render: not render[2])  # IRIs first, stable
@@ -372,19 +389,42 @@ class TemplateCache:
         return len(self._entries)
 
     def canonical(self, document: Mapping[str, Any], loader: DocumentLoader) -> str | None:
-        """Canonical N-Quads of ``document`` by substitution, or None: use the generic path."""
+        """Canonical N-Quads of ``document`` by substitution, or None: use the generic path.
+
+        When IRI slots hold plain terms (e.g. ``"proofPurpose": "assertionMethod"``, which the
+        context expands), a template specialised to those values is used.
+        """
         shape = shape_of(document)
-        with self._lock:
-            found = shape.key in self._entries
-            if found:
-                self._entries.move_to_end(shape.key)
-                template = self._entries[shape.key]
-        if not found:
-            template = build_template(shape, document, loader)
-            with self._lock:
-                self._entries[shape.key] = template
-                if len(self._entries) > self._size:
-                    self._entries.popitem(last=False)
+        template = self._template(shape.key, shape, document, loader, frozenset())
         if template is None:
             return None
-        return template.canonical(shape.strings)
+        canonical = template.canonical(shape.strings)
+        if canonical is not None:
+            return canonical
+        slots = template.unplain_slots(shape.strings)
+        values = tuple(shape.strings[slot] for slot in slots)
+        if not slots or not all(_TERM_LIKE.fullmatch(value) for value in values):
+            return None
+        key = (shape.key, tuple(slots), values)
+        special = self._template(key, shape, document, loader, frozenset(slots))
+        return None if special is None else special.canonical(shape.strings)
+
+    def _template(
+        self,
+        key: tuple[Any, ...],
+        shape: Shape,
+        document: Mapping[str, Any],
+        loader: DocumentLoader,
+        keep: frozenset[int],
+    ) -> Template | None:
+        with self._lock:
+            found = key in self._entries
+            if found:
+                self._entries.move_to_end(key)
+                return self._entries[key]
+        template = build_template(shape, document, loader, keep)
+        with self._lock:
+            self._entries[key] = template
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return template

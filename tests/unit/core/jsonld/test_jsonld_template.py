@@ -179,3 +179,25 @@ def test_sentinel_look_alikes_outside_slots_disable_the_template() -> None:
     loader = StaticDocumentLoader()
     assert TemplateCache().canonical(document, loader) is None
     assert "<urn:x-microcred-slot:0z>" in canonical_nquads(document, loader=loader)
+
+
+def test_proof_options_with_vocabulary_terms_use_a_specialised_template() -> None:
+    """``proofPurpose`` is vocabulary-relative: its value is fixed per specialised template."""
+    options: dict[str, Any] = json.loads((VECTORS / "w3c-rdfc/proofConfigDataInt.json").read_text())
+    loader = StaticDocumentLoader()
+    cache = TemplateCache()
+    purposes = ["assertionMethod", "authentication", "undefinedPurpose", "https://example.org/p"]
+    for index, purpose in enumerate(purposes * 2):
+        document = {
+            **options,
+            "proofPurpose": purpose,
+            "created": f"2024-01-0{index + 1}T00:00:00Z",
+            "verificationMethod": f"did:key:z6Mk{index}#z6Mk{index}",
+        }
+        generic = _outcome(lambda d: canonical_nquads_generic(d, loader=loader), document)
+        fast = _outcome(cache.canonical, document, loader)
+        if purpose != "undefinedPurpose":
+            assert fast == generic
+            assert isinstance(fast, str)
+        else:
+            assert fast is None or fast == generic
