@@ -1,9 +1,10 @@
 """Adding and verifying Data Integrity proofs (VC Data Integrity 1.0 §4.2 "Add Proof",
 §4.3 "Add Proof Set/Chain", §4.4 "Verify Proof", §4.5 "Verify Proof Sets and Chains").
 
-Suite-agnostic: the cryptosuite named in the proof is looked up in the registry. Issuing raises
-(:class:`ProofError`, JSON-LD errors); verifying returns one :class:`ProofCheck` per proof and
-does not raise on bad input.
+Suite-agnostic: the suite for a proof is looked up in the registry by its ``cryptosuite`` (a
+``DataIntegrityProof``) or by its ``type`` (a registered legacy proof type, verify-only). Issuing
+raises (:class:`ProofError`, JSON-LD errors); verifying returns one :class:`ProofCheck` per proof
+and does not raise on bad input.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from microcred.errors import (
 if TYPE_CHECKING:
     from microcred.core.jsonld.loader import DocumentLoader
     from microcred.core.keys.signer import Signer
+    from microcred.core.proofs.cryptosuite import Cryptosuite
 
 PARSING_ERROR = VC_ERRORS + "PARSING_ERROR"
 PROOF_VERIFICATION_ERROR = SECURITY + "PROOF_VERIFICATION_ERROR"
@@ -44,7 +46,8 @@ class ProofCheck:
 
     ``reason`` says in plain words why it failed (``None`` when verified); ``problem_type`` is
     the spec's problem-type URL; ``controller`` is the controller of the verification method
-    when it was resolved (the caller compares it with the issuer).
+    when it was resolved (the caller compares it with the issuer); ``proof_type`` is the proof's
+    ``type`` (``cryptosuite`` is ``None`` for legacy types such as ``Ed25519Signature2020``).
     """
 
     proof_index: int
@@ -54,6 +57,7 @@ class ProofCheck:
     problem_type: str | None
     reason: str | None
     controller: str | None
+    proof_type: str | None = None
 
 
 class _CheckFailedError(Exception):
@@ -117,7 +121,7 @@ def add_proof(
         raise ProofError("a proof needs a proofPurpose")
     if not signer.verification_method:
         raise ProofError("a proof needs a verificationMethod")
-    suite = registry.get(cryptosuite)
+    suite = registry.for_issuing(cryptosuite)
     existing = _proof_list(document.get("proof"))
     unsecured = {k: v for k, v in document.items() if k != "proof"}  # read, never changed
 
@@ -211,6 +215,8 @@ def _verify_one(
         return ProofCheck(
             index, None, None, False, PARSING_ERROR, "the proof is not a JSON object", None
         )
+    proof_type = proof.get("type")
+    proof_type = proof_type if isinstance(proof_type, str) else None
     suite_name = proof.get("cryptosuite")
     suite_name = suite_name if isinstance(suite_name, str) else None
     vm = proof.get("verificationMethod")
@@ -218,12 +224,13 @@ def _verify_one(
     controller: str | None = None
     try:
         _check_proof_fields(proof, expected_purpose, challenge, domain, now)
-        assert vm is not None and suite_name is not None  # checked above
-        suite = registry.get(suite_name)
+        assert vm is not None  # checked above
+        suite = registry.for_proof(proof_type, suite_name)
         proof_options = {k: v for k, v in proof.items() if k != "proofValue"}
         signature = _signature(proof.get("proofValue"))
         method = resolver.resolve_verification_method(vm, purpose=proof["proofPurpose"])
         controller = method.controller
+        _check_method_type(suite, method.type)
         to_verify: Mapping[str, Any] = unsecured
         if "previousProof" in proof:
             to_verify = _chained(unsecured, proofs, proof["previousProof"])
@@ -239,16 +246,14 @@ def _verify_one(
                 "the signature does not match the document and the key of " + vm,
             )
     except _CheckFailedError as failed:
-        return ProofCheck(
-            index, suite_name, vm, False, failed.problem_type, failed.reason, controller
-        )
+        problem_type, reason = failed.problem_type, failed.reason
     except ProofError as exc:
-        return ProofCheck(
-            index, suite_name, vm, False, PROOF_VERIFICATION_ERROR, str(exc), controller
-        )
+        problem_type, reason = PROOF_VERIFICATION_ERROR, str(exc)
     except MicrocredError as exc:
-        return ProofCheck(index, suite_name, vm, False, exc.problem_type, str(exc), controller)
-    return ProofCheck(index, suite_name, vm, True, None, None, controller)
+        problem_type, reason = exc.problem_type, str(exc)
+    else:
+        return ProofCheck(index, suite_name, vm, True, None, None, controller, proof_type)
+    return ProofCheck(index, suite_name, vm, False, problem_type, reason, controller, proof_type)
 
 
 def _check_proof_fields(
@@ -260,9 +265,14 @@ def _check_proof_fields(
 ) -> None:
     """VC Data Integrity 1.0 §4.4 steps on the proof object itself."""
     proof_type = proof.get("type")
-    if proof_type != PROOF_TYPE:
+    if proof_type != PROOF_TYPE and not registry.is_supported(
+        proof_type=proof_type, cryptosuite=None
+    ):
         raise _CheckFailedError(PROOF_VERIFICATION_ERROR, f"unsupported proof type {proof_type!r}")
-    for field in ("cryptosuite", "verificationMethod", "proofPurpose"):
+    required: tuple[str, ...] = ("verificationMethod", "proofPurpose")
+    if proof_type == PROOF_TYPE:
+        required = ("cryptosuite", *required)
+    for field in required:
         if not isinstance(proof.get(field), str) or not proof[field]:
             raise _CheckFailedError(PROOF_VERIFICATION_ERROR, f"the proof has no {field}")
     if not isinstance(proof.get("proofValue"), str):
@@ -291,6 +301,18 @@ def _check_proof_fields(
             )
         if now is not None and now >= expiry:
             raise _CheckFailedError(PROOF_VERIFICATION_ERROR, f"the proof expired at {expires}")
+
+
+def _check_method_type(suite: Cryptosuite, method_type: str) -> None:
+    """A suite may name the verification method types it accepts (optional attribute
+    ``verification_method_types``; Ed25519Signature2020: Ed25519VerificationKey2020, Multikey)."""
+    accepted = getattr(suite, "verification_method_types", None)
+    if accepted is not None and method_type not in accepted:
+        raise _CheckFailedError(
+            PROOF_VERIFICATION_ERROR,
+            f"a {suite.name} proof cannot use a {method_type!r} verification method "
+            "(accepted: " + ", ".join(sorted(accepted)) + ")",
+        )
 
 
 def _signature(proof_value: Any) -> bytes:

@@ -16,7 +16,7 @@ from microcred.core.did.resolver import Resolver
 from microcred.core.formats.ob3 import eu_elements, validate_ob3_schema
 from microcred.core.jsonld.loader import DocumentLoader, StaticDocumentLoader
 from microcred.core.proofs.data_integrity import ProofCheck, verify_proofs
-from microcred.core.proofs.registry import registered_suites
+from microcred.core.proofs.registry import is_supported
 from microcred.core.status.bitstring import check_status, parse_status_entry
 from microcred.core.verify.report import CheckResult, Outcome
 from microcred.errors import MICROCRED, STATUS_LIST, VC_ERRORS, MicrocredError
@@ -163,6 +163,7 @@ def summarise_proofs(
     details = {
         "proofs": [
             {
+                "type": c.proof_type,
                 "cryptosuite": c.cryptosuite,
                 "verificationMethod": c.verification_method,
                 "verified": c.verified,
@@ -177,9 +178,10 @@ def summarise_proofs(
     if bad:
         first = bad[0]
         label = f"proof {first.proof_index + 1}" if len(checks) > 1 else "the proof"
+        suite = first.cryptosuite or first.proof_type or "unknown suite"
         return _failed(
             name,
-            f"{label} ({first.cryptosuite or 'unknown suite'}) does not verify: {first.reason}",
+            f"{label} ({suite}) does not verify: {first.reason}",
             first.problem_type or VC_ERRORS + "CRYPTOGRAPHIC_SECURITY_ERROR",
             details=details,
         )
@@ -191,7 +193,7 @@ def summarise_proofs(
             "https://w3id.org/security#PROOF_VERIFICATION_ERROR",
             details=details,
         )
-    suites = ", ".join(sorted({c.cryptosuite or "?" for c in good}))
+    suites = ", ".join(sorted({c.cryptosuite or c.proof_type or "?" for c in good}))
     skipped = len(checks) - len(known)
     extra = f"; {skipped} proof(s) of an unsupported type set aside" if skipped else ""
     return _passed(name, f"the signature is intact ({suites}){extra}", details=details)
@@ -383,5 +385,6 @@ def check_proofs(
 
 
 def is_supported_proof(check: ProofCheck) -> bool:
-    """Whether microcred implements the proof's cryptosuite (registered plug-ins)."""
-    return check.cryptosuite is not None and check.cryptosuite in registered_suites()
+    """Whether a registered plug-in claims the proof: by ``cryptosuite`` for a
+    DataIntegrityProof, by ``type`` for a legacy proof type (e.g. Ed25519Signature2020)."""
+    return is_supported(proof_type=check.proof_type, cryptosuite=check.cryptosuite)

@@ -156,8 +156,8 @@ def test_jcs_context_prefix_rule(loader: StaticDocumentLoader) -> None:
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"type": "Ed25519Signature2020"}, "unsupported proof type 'Ed25519Signature2020'"),
-        ({"cryptosuite": "eddsa-2022"}, "unsupported cryptosuite 'eddsa-2022'"),
+        ({"type": "RsaSignature2018"}, "unsupported proof type 'RsaSignature2018'"),
+        ({"cryptosuite": "ecdsa-rdfc-2019"}, "unsupported cryptosuite 'ecdsa-rdfc-2019'"),
         ({"proofValue": "uAAAA"}, "prefix 'u'"),
         ({"proofValue": "z2222"}, "an Ed25519 signature has 64"),
         ({"proofPurpose": None}, "the proof has no proofPurpose"),

@@ -56,6 +56,8 @@ GOOD_1EDTECH = [
     "simple-did-key-method.json",
     "simple-did-web-method.json",
     "simple-multiple-proofs.json",
+    "simple-eddsa-2022.json",  # legacy cryptosuite name (verified, never issued)
+    "simple_v1.json",  # legacy Ed25519Signature2020, VC 1.1 (verified, never issued)
 ]
 
 
