@@ -56,7 +56,7 @@ from microcred.core.model.microcredential import (
     StackTarget,
     Workload,
 )
-from microcred.core.model.validation import validate_award
+from microcred.core.model.validation import validate_award, validate_micro_credential
 from microcred.core.model.vocabularies import eqf_level_number, is_absolute_iri
 from microcred.errors import DocumentParseError, SpecValidationError
 
@@ -71,6 +71,7 @@ __all__ = [
     "EuCompleteness",
     "IssuerProfile",
     "Ob3Format",
+    "build_achievement",
     "build_credential",
     "eu_elements",
     "hash_identity",
@@ -244,6 +245,28 @@ def _achievement(mc: MicroCredential, achievement_id: str) -> dict[str, Any]:
     if mc.grading_scheme:
         node["resultDescription"] = [_result_description(mc.grading_scheme, achievement_id, lang)]
     node.update(_extension_terms(mc, lang))
+    return node
+
+
+def build_achievement(
+    mc: MicroCredential, *, achievement_id: str, creator: IssuerProfile | None = None
+) -> dict[str, Any]:
+    """The OB 3.0 ``Achievement`` (OB 3.0 §B.1.1) of ``mc``, as embedded by
+    :func:`build_credential`, for publishing a catalogue entry on its own.
+
+    ``creator`` replaces the default creator (the first awarding body). Raises
+    :class:`SpecValidationError` listing every problem.
+    """
+    problems = validate_micro_credential(mc)
+    if not is_absolute_iri(achievement_id):
+        problems.append(f"achievement id: {achievement_id!r} is not an absolute IRI")
+    if creator is not None:
+        problems += _issuer_problems(creator)
+    if problems:
+        raise SpecValidationError(problems)
+    node = _achievement(mc, achievement_id)
+    if creator is not None:
+        node["creator"] = _issuer_profile(creator, mc.primary_language)
     return node
 
 

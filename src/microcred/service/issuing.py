@@ -1,0 +1,417 @@
+"""Issuing awards: one, or many in one transaction (issue 3, "Issuance").
+
+Recipe per award: the catalogue version's model -> the unsigned OB 3.0 credential (core) with
+its ``BitstringStatusListEntry`` (BSL 1.0 §2.1: ``statusListIndex`` a string, the list URL in
+``statusListCredential``) -> signed by the organisation's active key -> stored as the exact text
+serialised once. ``credentialStatus`` is one object (the 1EdTech schema allows only one) unless
+the award is suspendable, then ``[revocation, suspension]`` (VC-DM 2.0 §4.10 allows a list).
+
+A batch validates every row first, reserves status positions once per purpose, signs all and
+stores all in ONE transaction: nothing is half-done. Rows whose ``row_key`` was issued before
+are skipped and reported, so re-sending a batch issues nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from microcred.core.formats.ob3 import build_credential
+from microcred.core.jsonld.loader import DocumentLoader, default_loader
+from microcred.core.model import (
+    Award,
+    Evidence,
+    IssuerProfile,
+    Learner,
+    MicroCredential,
+    learner_to_dict,
+    load_learner,
+)
+from microcred.core.securing import SUITES, secure_credential
+from microcred.errors import InvalidInputError, SpecValidationError
+from microcred.service.access import check_owned, require_role
+from microcred.service.audit import record_audit
+from microcred.service.catalogue import micro_credential_of
+from microcred.service.errors import Conflict
+from microcred.service.events import AWARD_ISSUED, Event, publish_events
+from microcred.service.ids import new_id
+from microcred.service.ports import (
+    Clock,
+    EventPublisher,
+    KeyCipher,
+    RandomBytes,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from microcred.service.records import AwardRecord, Principal, StatusPurpose, StatusRef
+from microcred.service.signing_keys import IssuerIdentity, SignerFactory, load_issuer_identity
+from microcred.service.signing_keys import local_signer as _local_signer
+from microcred.service.urls import achievement_url, credential_url, status_list_url
+
+DEFAULT_SUITE = "eddsa-rdfc-2022"
+_EVIDENCE_KEYS = ("id", "name", "description", "narrative", "genre")
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """One award to issue: the learner as a JSON object (``name``, ``given_name``,
+    ``family_name``, ``email``, ``did``, ``url``, ``institutional_id``), optional grade,
+    evidence objects (``id``, ``name``, ``description``, ``narrative``, ``genre``), validUntil,
+    and ``row_key``, the caller's idempotency key (e.g. a CSV row id)."""
+
+    learner: Mapping[str, Any]
+    grade: str | None = None
+    evidence: Sequence[Mapping[str, Any]] = ()
+    valid_until: datetime | None = None
+    suspendable: bool = False
+    row_key: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch did: the awards issued, in row order, and the row keys skipped because
+    they were issued before (or repeated within the batch)."""
+
+    issued: list[AwardRecord] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    request: IssueRequest
+    award_id: str
+    learner: Learner
+    credential: dict[str, Any]
+
+
+def _evidence(items: Sequence[Mapping[str, Any]], problems: list[str]) -> tuple[Evidence, ...]:
+    out = []
+    for n, item in enumerate(items, 1):
+        if not isinstance(item, Mapping):
+            problems.append(f"evidence {n}: must be an object")
+            continue
+        unknown = sorted(set(item) - set(_EVIDENCE_KEYS))
+        if unknown:
+            problems.append(f"evidence {n}: unknown keys {', '.join(map(str, unknown))}")
+        values = {k: item.get(k) for k in _EVIDENCE_KEYS}
+        if not all(v is None or isinstance(v, str) for v in values.values()):
+            problems.append(f"evidence {n}: values must be text")
+            continue
+        out.append(Evidence(**values))
+    return tuple(out)
+
+
+def _build(
+    request: IssueRequest,
+    *,
+    mc: MicroCredential,
+    issuer: IssuerProfile,
+    award_id: str,
+    achievement_id: str,
+    issued: datetime,
+    base_url: str | None,
+    rng: RandomBytes,
+) -> tuple[Learner, dict[str, Any]]:
+    """The learner and the unsigned credential without its status; SpecValidationError lists
+    every problem."""
+    problems: list[str] = []
+    try:
+        learner = load_learner(request.learner)
+    except SpecValidationError as exc:
+        problems += exc.problems
+        learner = None
+    evidence = _evidence(request.evidence, problems)
+    if request.grade is not None and not isinstance(request.grade, str):
+        problems.append("grade: must be text")
+    if request.valid_until is not None and request.valid_until.tzinfo is None:
+        problems.append("valid until: must have a time zone")
+    if problems or learner is None:
+        raise SpecValidationError(problems)
+    award = Award(
+        learner=learner,
+        micro_credential=mc,
+        issued=issued,
+        grade=request.grade,
+        evidence=evidence,
+        valid_until=request.valid_until,
+        credential_id=credential_url(base_url, award_id),
+    )
+    return learner, build_credential(
+        award,
+        issuer=issuer,
+        credential_id=credential_url(base_url, award_id),
+        salt=rng(16).hex(),
+        achievement_id=achievement_id,
+    )
+
+
+def xsd_datetime(value: datetime) -> str:
+    """An XML Schema dateTime in UTC to the second, as proofs' ``created`` and ``validFrom``."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _status_entry(base_url: str | None, purpose: StatusPurpose, ref: StatusRef) -> dict[str, str]:
+    url = status_list_url(base_url, ref.list_id)
+    return {
+        "id": f"{url}#{ref.index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": purpose,
+        "statusListIndex": str(ref.index),
+        "statusListCredential": url,
+    }
+
+
+def _issuer_profile(identity: IssuerIdentity) -> IssuerProfile:
+    org = identity.organisation
+    return IssuerProfile(
+        id=identity.did, name=org.legal_name, country_code=org.country, url=org.url
+    )
+
+
+def _text(secured: dict[str, Any] | str) -> str:
+    if isinstance(secured, str):
+        return secured
+    return json.dumps(secured, ensure_ascii=False, separators=(",", ":"))
+
+
+def _reserve(
+    tx: UnitOfWork, organisation_id: str, purpose: StatusPurpose, count: int, rng: RandomBytes
+) -> list[StatusRef]:
+    if not count:
+        return []
+    refs = tx.status_lists.reserve(organisation_id, purpose, count, rng=rng)
+    if len(refs) != count:
+        raise Conflict(f"the store reserved {len(refs)} {purpose} positions, not {count}")
+    return refs
+
+
+def _new_rows(
+    tx: UnitOfWork, organisation_id: str, rows: Sequence[IssueRequest]
+) -> tuple[list[IssueRequest], list[str]]:
+    """The rows to issue and the row keys to skip (issued before, or repeated here)."""
+    keys = [r.row_key for r in rows if r.row_key is not None]
+    seen = tx.awards.existing_row_keys(organisation_id, keys) if keys else set()
+    skipped: list[str] = []
+    todo: list[IssueRequest] = []
+    for row in rows:
+        if row.row_key is not None:
+            if row.row_key in seen:
+                skipped.append(row.row_key)
+                continue
+            seen.add(row.row_key)
+        todo.append(row)
+    return todo, skipped
+
+
+def _prepare(
+    rows: Sequence[IssueRequest],
+    *,
+    mc: MicroCredential,
+    issuer: IssuerProfile,
+    achievement_id: str,
+    issued: datetime,
+    base_url: str | None,
+    rng: RandomBytes,
+) -> list[_Prepared]:
+    """Every row's unsigned credential; SpecValidationError naming every bad row."""
+    prepared: list[_Prepared] = []
+    problems: list[str] = []
+    for number, row in enumerate(rows, 1):
+        award_id = new_id(rng)
+        try:
+            learner, unsigned = _build(
+                row,
+                mc=mc,
+                issuer=issuer,
+                award_id=award_id,
+                achievement_id=achievement_id,
+                issued=issued,
+                base_url=base_url,
+                rng=rng,
+            )
+        except SpecValidationError as exc:
+            label = row.row_key if row.row_key is not None else str(number)
+            problems += [f"row {label}: {p}" for p in exc.problems]
+            continue
+        prepared.append(_Prepared(row, award_id, learner, unsigned))
+    if problems:
+        raise SpecValidationError(problems)
+    return prepared
+
+
+def _with_status(
+    credential: dict[str, Any],
+    base_url: str | None,
+    revocation: StatusRef,
+    suspension: StatusRef | None,
+) -> dict[str, Any]:
+    entry = _status_entry(base_url, "revocation", revocation)
+    if suspension is None:
+        return {**credential, "credentialStatus": entry}
+    return {
+        **credential,
+        "credentialStatus": [entry, _status_entry(base_url, "suspension", suspension)],
+    }
+
+
+def issue_batch(
+    principal: Principal,
+    *,
+    version_id: str,
+    rows: Sequence[IssueRequest],
+    uow: UnitOfWorkFactory,
+    cipher: KeyCipher,
+    clock: Clock,
+    rng: RandomBytes,
+    publisher: EventPublisher,
+    base_url: str | None,
+    suite: str = DEFAULT_SUITE,
+    loader: DocumentLoader | None = None,
+    signer_factory: SignerFactory = _local_signer,
+) -> BatchResult:
+    """Issuer role: issue one award per row from a PUBLISHED catalogue version, all or nothing.
+
+    Raises SpecValidationError naming every bad row (``row <key or number>: <problem>``) before
+    anything is reserved or signed; Conflict for an unpublished version. Status positions are
+    reserved once per purpose for the whole batch (reservations commit on their own, so a
+    failure leaves only unused positions behind), every credential is signed, then all awards
+    are stored and audited in one commit and ``award.issued`` is published for each.
+    """
+    require_role(principal, "issuer")
+    if suite not in SUITES:
+        raise InvalidInputError(f"suite: {suite!r} is not one of {', '.join(SUITES)}")
+    loader = loader or default_loader()
+    organisation_id = principal.organisation_id
+    with uow() as tx:
+        version = check_owned(
+            principal, tx.catalogue.get_version(version_id), "catalogue version", version_id
+        )
+        if version.published_at is None:
+            raise Conflict(f"catalogue version {version_id!r} is not published")
+        mc = micro_credential_of(version)
+        identity = load_issuer_identity(
+            tx, organisation_id, cipher=cipher, base_url=base_url, signer_factory=signer_factory
+        )
+        todo, skipped = _new_rows(tx, organisation_id, rows)
+        now = clock()
+        prepared = _prepare(
+            todo,
+            mc=mc,
+            issuer=_issuer_profile(identity),
+            achievement_id=achievement_url(base_url, version.id),
+            issued=now,
+            base_url=base_url,
+            rng=rng,
+        )
+        if not prepared:
+            return BatchResult([], skipped)
+        revocations = _reserve(tx, organisation_id, "revocation", len(prepared), rng)
+        suspendable = sum(1 for p in prepared if p.request.suspendable)
+        suspensions = iter(_reserve(tx, organisation_id, "suspension", suspendable, rng))
+        created = xsd_datetime(now)
+        awards: list[AwardRecord] = []
+        for item, revocation in zip(prepared, revocations, strict=True):
+            suspension = next(suspensions) if item.request.suspendable else None
+            secured = secure_credential(
+                _with_status(item.credential, base_url, revocation, suspension),
+                signer=identity.signer,
+                suite=suite,
+                created=created,
+                loader=loader,
+            )
+            awards.append(
+                AwardRecord(
+                    id=item.award_id,
+                    organisation_id=organisation_id,
+                    credential_id=str(item.credential["id"]),
+                    version_id=version.id,
+                    learner=learner_to_dict(item.learner),
+                    credential=_text(secured),
+                    suite=suite,
+                    issued_at=now,
+                    revocation=revocation,
+                    suspension=suspension,
+                    valid_until=_valid_until(item.credential),
+                    row_key=item.request.row_key,
+                )
+            )
+        tx.awards.add_many(awards)
+        for award in awards:
+            record_audit(
+                tx,
+                organisation_id=organisation_id,
+                actor=principal.actor,
+                action=AWARD_ISSUED,
+                subject=award.id,
+                details={
+                    "credential_id": award.credential_id,
+                    "version_id": award.version_id,
+                    "key_id": identity.key_id,
+                    **({"row_key": award.row_key} if award.row_key is not None else {}),
+                },
+                clock=clock,
+                rng=rng,
+            )
+        tx.commit()
+    publish_events(
+        publisher,
+        (
+            Event(
+                organisation_id,
+                AWARD_ISSUED,
+                {"award_id": a.id, "credential_id": a.credential_id, "version_id": a.version_id},
+            )
+            for a in awards
+        ),
+    )
+    return BatchResult(awards, skipped)
+
+
+def _valid_until(credential: Mapping[str, Any]) -> datetime | None:
+    value = credential.get("validUntil")
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
+
+
+def issue_award(
+    principal: Principal,
+    *,
+    version_id: str,
+    learner: Mapping[str, Any],
+    uow: UnitOfWorkFactory,
+    cipher: KeyCipher,
+    clock: Clock,
+    rng: RandomBytes,
+    publisher: EventPublisher,
+    base_url: str | None,
+    grade: str | None = None,
+    evidence: Sequence[Mapping[str, Any]] = (),
+    valid_until: datetime | None = None,
+    suspendable: bool = False,
+    row_key: str | None = None,
+    suite: str = DEFAULT_SUITE,
+    loader: DocumentLoader | None = None,
+    signer_factory: SignerFactory = _local_signer,
+) -> AwardRecord:
+    """Issuer role: one award (see :func:`issue_batch`). A ``row_key`` issued before is a
+    Conflict."""
+    request = IssueRequest(learner, grade, tuple(evidence), valid_until, suspendable, row_key)
+    result = issue_batch(
+        principal,
+        version_id=version_id,
+        rows=[request],
+        uow=uow,
+        cipher=cipher,
+        clock=clock,
+        rng=rng,
+        publisher=publisher,
+        base_url=base_url,
+        suite=suite,
+        loader=loader,
+        signer_factory=signer_factory,
+    )
+    if not result.issued:
+        raise Conflict(f"row key {row_key!r} was issued before")
+    return result.issued[0]

@@ -1,0 +1,464 @@
+"""In-memory fakes of every port of the issuer service (``microcred.service.ports``).
+
+:class:`FakeStore` holds the committed state; each :class:`FakeUnitOfWork` works on a copy taken
+when it is entered: ``commit()`` publishes the copy, leaving without commit discards it.
+``StatusListRepository.reserve`` commits on its own, as the port demands. Records are frozen, so
+shallow copies of the tables are real snapshots.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from microcred.core.status.bitstring import MIN_ENTRIES, Bitstring
+from microcred.service.catalogue import catalogue_matches
+from microcred.service.ports import CatalogueQuery, RandomBytes
+from microcred.service.records import (
+    ApiKeyRecord,
+    AuditEvent,
+    AwardRecord,
+    AwardState,
+    BulkJobRecord,
+    CatalogueEntry,
+    CatalogueVersion,
+    Organisation,
+    SigningKeyRecord,
+    StatusListRecord,
+    StatusPurpose,
+    StatusRef,
+)
+
+# ---- small ports ---------------------------------------------------------------------------
+
+
+class FixedClock:
+    """A clock that stands still until ``advance`` is called."""
+
+    def __init__(self, now: datetime = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class SeededRandom:
+    """Reproducible "random" bytes for tests (production injects ``os.urandom``)."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self._random = random.Random(seed)
+
+    def __call__(self, n: int) -> bytes:
+        return self._random.randbytes(n)
+
+
+class FakeCipher:
+    """Real AES-256-GCM under a test master key: ``nonce || ciphertext+tag``."""
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self._aead = AESGCM(key or os.urandom(32))
+
+    def encrypt(self, plaintext: bytes, *, aad: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, plaintext, aad)
+
+    def decrypt(self, blob: bytes, *, aad: bytes) -> bytes:
+        return self._aead.decrypt(blob[:12], blob[12:], aad)
+
+
+class FakeFetcher:
+    """``url -> bytes`` from a dict; an unknown URL raises, as a refused fetch would."""
+
+    def __init__(self, documents: Mapping[str, bytes] | None = None) -> None:
+        self.documents: dict[str, bytes] = dict(documents or {})
+        self.calls: list[str] = []
+
+    def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        if url not in self.documents:
+            raise LookupError(f"FakeFetcher: nothing at {url}")
+        return self.documents[url]
+
+
+class RecordingJobQueue:
+    """Remembers every job; runs nothing."""
+
+    def __init__(self) -> None:
+        self.jobs: list[tuple[str, str, dict[str, Any]]] = []
+
+    def enqueue(self, task: str, payload: Mapping[str, Any]) -> str:
+        job_id = f"job-{len(self.jobs) + 1}"
+        self.jobs.append((job_id, task, dict(payload)))
+        return job_id
+
+
+class RecordingPublisher:
+    """Remembers every published event as ``(organisation_id, event, data)``."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str, dict[str, Any]]] = []
+
+    def publish(self, organisation_id: str, event: str, data: Mapping[str, Any]) -> None:
+        self.events.append((organisation_id, event, dict(data)))
+
+    def names(self) -> list[str]:
+        return [name for _, name, _ in self.events]
+
+
+# ---- the store -----------------------------------------------------------------------------
+
+
+class IntegrityError(Exception):
+    """A unique constraint the real database would enforce."""
+
+
+@dataclass
+class _Tables:
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    api_keys: dict[str, ApiKeyRecord] = field(default_factory=dict)
+    signing_keys: dict[str, SigningKeyRecord] = field(default_factory=dict)
+    entries: dict[str, CatalogueEntry] = field(default_factory=dict)
+    versions: dict[str, CatalogueVersion] = field(default_factory=dict)
+    awards: dict[str, AwardRecord] = field(default_factory=dict)
+    status_lists: dict[str, StatusListRecord] = field(default_factory=dict)
+    allocated: dict[str, frozenset[int]] = field(default_factory=dict)
+    signed: dict[str, tuple[int, str]] = field(default_factory=dict)
+    bulk_jobs: dict[str, BulkJobRecord] = field(default_factory=dict)
+    audit: list[AuditEvent] = field(default_factory=list)
+
+    def copy(self) -> _Tables:
+        return _Tables(**{name: type(value)(value) for name, value in self.__dict__.items()})
+
+
+class FakeStore:
+    """The committed state, shared by every unit of work made by :meth:`uow`."""
+
+    def __init__(self, *, clock: FixedClock | None = None, list_length: int = MIN_ENTRIES) -> None:
+        self.tables = _Tables()
+        self.clock = clock or FixedClock()
+        self.list_length = list_length
+        self.generation = 0
+        self.commits = 0
+        self.reserve_calls = 0
+        self.add_many_calls = 0
+
+    def uow(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self)
+
+
+class _Repo:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+
+    @property
+    def t(self) -> _Tables:
+        return self._uow.tables
+
+
+class FakeOrganisations(_Repo):
+    def add(self, organisation: Organisation) -> None:
+        if organisation.id in self.t.organisations or self.by_slug(organisation.slug):
+            raise IntegrityError(f"organisation {organisation.slug} exists")
+        self.t.organisations[organisation.id] = organisation
+
+    def get(self, organisation_id: str) -> Organisation | None:
+        return self.t.organisations.get(organisation_id)
+
+    def by_slug(self, slug: str) -> Organisation | None:
+        return next((o for o in self.t.organisations.values() if o.slug == slug), None)
+
+    def list(self) -> list[Organisation]:
+        return sorted(self.t.organisations.values(), key=lambda o: (o.created_at, o.id))
+
+
+class FakeApiKeys(_Repo):
+    def add(self, key: ApiKeyRecord) -> None:
+        if self.by_prefix(key.prefix) is not None:
+            raise IntegrityError(f"API key prefix {key.prefix} exists")
+        self.t.api_keys[key.id] = key
+
+    def by_prefix(self, prefix: str) -> ApiKeyRecord | None:
+        return next((k for k in self.t.api_keys.values() if k.prefix == prefix), None)
+
+    def list_for(self, organisation_id: str) -> list[ApiKeyRecord]:
+        keys = [k for k in self.t.api_keys.values() if k.organisation_id == organisation_id]
+        return sorted(keys, key=lambda k: (k.created_at, k.id))
+
+    def revoke(self, key_id: str, *, at: datetime) -> None:
+        self.t.api_keys[key_id] = replace(self.t.api_keys[key_id], revoked_at=at)
+
+
+class FakeSigningKeys(_Repo):
+    def add(self, key: SigningKeyRecord) -> None:
+        if any(
+            k.organisation_id == key.organisation_id and k.ordinal == key.ordinal
+            for k in self.t.signing_keys.values()
+        ):
+            raise IntegrityError(f"key #{key.ordinal} of {key.organisation_id} exists")
+        self.t.signing_keys[key.id] = key
+
+    def active_for(self, organisation_id: str) -> SigningKeyRecord | None:
+        active = [k for k in self.all_for(organisation_id) if k.retired_at is None]
+        return active[-1] if active else None
+
+    def all_for(self, organisation_id: str) -> list[SigningKeyRecord]:
+        keys = [k for k in self.t.signing_keys.values() if k.organisation_id == organisation_id]
+        return sorted(keys, key=lambda k: k.ordinal)
+
+    def retire(self, key_id: str, *, at: datetime) -> None:
+        self.t.signing_keys[key_id] = replace(self.t.signing_keys[key_id], retired_at=at)
+
+
+class FakeCatalogue(_Repo):
+    def add_entry(self, entry: CatalogueEntry) -> None:
+        if self.entry_by_slug(entry.organisation_id, entry.slug) is not None:
+            raise IntegrityError(f"entry {entry.slug} exists")
+        self.t.entries[entry.id] = entry
+
+    def get_entry(self, entry_id: str) -> CatalogueEntry | None:
+        return self.t.entries.get(entry_id)
+
+    def entry_by_slug(self, organisation_id: str, slug: str) -> CatalogueEntry | None:
+        return next(
+            (
+                e
+                for e in self.t.entries.values()
+                if e.organisation_id == organisation_id and e.slug == slug
+            ),
+            None,
+        )
+
+    def update_entry(self, entry: CatalogueEntry) -> None:
+        self.t.entries[entry.id] = entry
+
+    def add_version(self, version: CatalogueVersion) -> None:
+        if self.version_of(version.entry_id, version.version) is not None:
+            raise IntegrityError(f"version {version.version} of {version.entry_id} exists")
+        self.t.versions[version.id] = version
+
+    def get_version(self, version_id: str) -> CatalogueVersion | None:
+        return self.t.versions.get(version_id)
+
+    def version_of(self, entry_id: str, version: int) -> CatalogueVersion | None:
+        return next(
+            (
+                v
+                for v in self.t.versions.values()
+                if v.entry_id == entry_id and v.version == version
+            ),
+            None,
+        )
+
+    def set_published(self, version_id: str, *, at: datetime) -> None:
+        self.t.versions[version_id] = replace(self.t.versions[version_id], published_at=at)
+
+    def entries_for(self, organisation_id: str) -> list[CatalogueEntry]:
+        entries = [e for e in self.t.entries.values() if e.organisation_id == organisation_id]
+        return sorted(entries, key=lambda e: (e.created_at, e.id))
+
+    def search_published(
+        self, query: CatalogueQuery, *, limit: int, offset: int
+    ) -> list[CatalogueVersion]:
+        current = [
+            v
+            for v in self.t.versions.values()
+            if v.published_at is not None
+            and self.t.entries[v.entry_id].published_version == v.version
+            and catalogue_matches(v, query)
+        ]
+        current.sort(key=lambda v: (v.created_at, v.id))
+        return current[offset : offset + limit]
+
+
+class FakeAwards(_Repo):
+    def add_many(self, awards: Sequence[AwardRecord]) -> None:
+        self._uow.store.add_many_calls += 1
+        for award in awards:
+            if award.id in self.t.awards or self.by_credential_id(award.credential_id):
+                raise IntegrityError(f"award {award.id} exists")
+            if award.row_key is not None and self.existing_row_keys(
+                award.organisation_id, [award.row_key]
+            ):
+                raise IntegrityError(f"row key {award.row_key} exists")
+            self.t.awards[award.id] = award
+
+    def get(self, award_id: str) -> AwardRecord | None:
+        return self.t.awards.get(award_id)
+
+    def by_credential_id(self, credential_id: str) -> AwardRecord | None:
+        return next((a for a in self.t.awards.values() if a.credential_id == credential_id), None)
+
+    def existing_row_keys(self, organisation_id: str, keys: Iterable[str]) -> set[str]:
+        wanted = set(keys)
+        return {
+            a.row_key
+            for a in self.t.awards.values()
+            if a.organisation_id == organisation_id and a.row_key in wanted
+        }
+
+    def list_for(
+        self, organisation_id: str, *, text: str | None, limit: int, offset: int
+    ) -> list[AwardRecord]:
+        awards = [
+            a
+            for a in self.t.awards.values()
+            if a.organisation_id == organisation_id
+            and (
+                text is None
+                or any(text.lower() in str(v).lower() for v in (*a.learner.values(), a.id))
+            )
+        ]
+        awards.sort(key=lambda a: (a.issued_at, a.id))
+        return awards[offset : offset + limit]
+
+    def set_state(
+        self, award_id: str, *, state: AwardState, reason: str | None, at: datetime
+    ) -> None:
+        self.t.awards[award_id] = replace(self.t.awards[award_id], state=state, state_reason=reason)
+
+
+class FakeStatusLists(_Repo):
+    def reserve(
+        self, organisation_id: str, purpose: StatusPurpose, count: int, *, rng: RandomBytes
+    ) -> list[StatusRef]:
+        """Works on the COMMITTED state and copies the result into this unit of work."""
+        store = self._uow.store
+        store.reserve_calls += 1
+        committed = store.tables
+        refs: list[StatusRef] = []
+        for _ in range(count):
+            lists = [
+                s
+                for s in committed.status_lists.values()
+                if s.organisation_id == organisation_id and s.purpose == purpose
+            ]
+            current = next((s for s in lists if s.allocated_count < s.length), None)
+            if current is None:
+                current = StatusListRecord(
+                    id=str(uuid.UUID(bytes=rng(16), version=4)),
+                    organisation_id=organisation_id,
+                    purpose=purpose,
+                    length=store.list_length,
+                    bits=bytes(store.list_length // 8),
+                    allocated_count=0,
+                    version=1,
+                    updated_at=store.clock(),
+                )
+                committed.allocated[current.id] = frozenset()
+            taken = committed.allocated[current.id]
+            while (index := int.from_bytes(rng(4), "big") % current.length) in taken:
+                pass
+            committed.allocated[current.id] = taken | {index}
+            committed.status_lists[current.id] = replace(
+                current, allocated_count=current.allocated_count + 1
+            )
+            refs.append(StatusRef(current.id, index))
+        for list_id in {r.list_id for r in refs}:
+            self.t.status_lists[list_id] = committed.status_lists[list_id]
+            self.t.allocated[list_id] = committed.allocated[list_id]
+        return refs
+
+    def get(self, list_id: str) -> StatusListRecord | None:
+        return self.t.status_lists.get(list_id)
+
+    def lists_for(self, organisation_id: str) -> list[StatusListRecord]:
+        return [s for s in self.t.status_lists.values() if s.organisation_id == organisation_id]
+
+    def set_bits(self, list_id: str, changes: Mapping[int, bool], *, at: datetime) -> None:
+        record = self.t.status_lists[list_id]
+        bits = Bitstring.from_bytes(record.bits)
+        for index, value in changes.items():
+            bits.set(index, value)
+        self.t.status_lists[list_id] = replace(
+            record, bits=bits.to_bytes(), version=record.version + 1, updated_at=at
+        )
+
+    def signed(self, list_id: str) -> tuple[int, str] | None:
+        return self.t.signed.get(list_id)
+
+    def store_signed(self, list_id: str, *, version: int, text: str) -> None:
+        self.t.signed[list_id] = (version, text)
+
+
+class FakeBulkJobs(_Repo):
+    def add(self, job: BulkJobRecord) -> None:
+        self.t.bulk_jobs[job.id] = job
+
+    def get(self, job_id: str) -> BulkJobRecord | None:
+        return self.t.bulk_jobs.get(job_id)
+
+    def by_source(self, organisation_id: str, source_sha256: str) -> BulkJobRecord | None:
+        return next(
+            (
+                j
+                for j in self.t.bulk_jobs.values()
+                if j.organisation_id == organisation_id and j.source_sha256 == source_sha256
+            ),
+            None,
+        )
+
+    def update(self, job: BulkJobRecord) -> None:
+        self.t.bulk_jobs[job.id] = job
+
+    def list_for(self, organisation_id: str, *, limit: int, offset: int) -> list[BulkJobRecord]:
+        jobs = [j for j in self.t.bulk_jobs.values() if j.organisation_id == organisation_id]
+        jobs.sort(key=lambda j: (j.created_at, j.id), reverse=True)
+        return jobs[offset : offset + limit]
+
+
+class FakeAudit(_Repo):
+    def record(self, event: AuditEvent) -> None:
+        self.t.audit.append(event)
+
+    def list_for(self, organisation_id: str, *, limit: int, offset: int) -> list[AuditEvent]:
+        events = [e for e in reversed(self.t.audit) if e.organisation_id == organisation_id]
+        return events[offset : offset + limit]
+
+
+class FakeUnitOfWork:
+    """One transaction: a private copy of the tables, published by :meth:`commit`."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+        self.tables = _Tables()
+        self.organisations = FakeOrganisations(self)
+        self.api_keys = FakeApiKeys(self)
+        self.signing_keys = FakeSigningKeys(self)
+        self.catalogue = FakeCatalogue(self)
+        self.awards = FakeAwards(self)
+        self.status_lists = FakeStatusLists(self)
+        self.bulk_jobs = FakeBulkJobs(self)
+        self.audit = FakeAudit(self)
+        self._generation = -1
+
+    def __enter__(self) -> Self:
+        self.tables = self.store.tables.copy()
+        self._generation = self.store.generation
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.tables = _Tables()  # anything not committed is discarded
+
+    def commit(self) -> None:
+        if self.store.generation != self._generation:
+            raise RuntimeError("FakeUnitOfWork: another unit of work committed meanwhile")
+        self.store.tables = self.tables.copy()
+        self.store.generation += 1
+        self.store.commits += 1
+        self._generation = self.store.generation
