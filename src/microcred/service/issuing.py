@@ -164,22 +164,25 @@ def _status_entry(base_url: str | None, purpose: StatusPurpose, ref: StatusRef) 
     }
 
 
-def _issuer_profile(identity: IssuerIdentity) -> IssuerProfile:
+def issuer_profile(identity: IssuerIdentity) -> IssuerProfile:
+    """The OB 3.0 issuer profile of an organisation acting as ``identity``."""
     org = identity.organisation
     return IssuerProfile(
         id=identity.did, name=org.legal_name, country_code=org.country, url=org.url
     )
 
 
-def _text(secured: dict[str, Any] | str) -> str:
+def credential_text(secured: dict[str, Any] | str) -> str:
+    """The exact text stored and served for a secured credential (compact JSON or the JWS)."""
     if isinstance(secured, str):
         return secured
     return json.dumps(secured, ensure_ascii=False, separators=(",", ":"))
 
 
-def _reserve(
+def reserve_positions(
     tx: UnitOfWork, organisation_id: str, purpose: StatusPurpose, count: int, rng: RandomBytes
 ) -> list[StatusRef]:
+    """``count`` fresh random positions in the organisation's ``purpose`` lists."""
     if not count:
         return []
     refs = tx.status_lists.reserve(organisation_id, purpose, count, rng=rng)
@@ -242,12 +245,13 @@ def _prepare(
     return prepared
 
 
-def _with_status(
+def with_status(
     credential: dict[str, Any],
     base_url: str | None,
     revocation: StatusRef,
     suspension: StatusRef | None,
 ) -> dict[str, Any]:
+    """The credential with its BitstringStatusListEntry (or entries, when suspendable)."""
     entry = _status_entry(base_url, "revocation", revocation)
     if suspension is None:
         return {**credential, "credentialStatus": entry}
@@ -300,7 +304,7 @@ def issue_batch(
         prepared = _prepare(
             todo,
             mc=mc,
-            issuer=_issuer_profile(identity),
+            issuer=issuer_profile(identity),
             achievement_id=achievement_url(base_url, version.id),
             issued=now,
             base_url=base_url,
@@ -308,15 +312,15 @@ def issue_batch(
         )
         if not prepared:
             return BatchResult([], skipped)
-        revocations = _reserve(tx, organisation_id, "revocation", len(prepared), rng)
+        revocations = reserve_positions(tx, organisation_id, "revocation", len(prepared), rng)
         suspendable = sum(1 for p in prepared if p.request.suspendable)
-        suspensions = iter(_reserve(tx, organisation_id, "suspension", suspendable, rng))
+        suspensions = iter(reserve_positions(tx, organisation_id, "suspension", suspendable, rng))
         created = xsd_datetime(now)
         awards: list[AwardRecord] = []
         for item, revocation in zip(prepared, revocations, strict=True):
             suspension = next(suspensions) if item.request.suspendable else None
             secured = secure_credential(
-                _with_status(item.credential, base_url, revocation, suspension),
+                with_status(item.credential, base_url, revocation, suspension),
                 signer=identity.signer,
                 suite=suite,
                 created=created,
@@ -329,12 +333,12 @@ def issue_batch(
                     credential_id=str(item.credential["id"]),
                     version_id=version.id,
                     learner=learner_to_dict(item.learner),
-                    credential=_text(secured),
+                    credential=credential_text(secured),
                     suite=suite,
                     issued_at=now,
                     revocation=revocation,
                     suspension=suspension,
-                    valid_until=_valid_until(item.credential),
+                    valid_until=valid_until_of(item.credential),
                     row_key=item.request.row_key,
                 )
             )
@@ -370,7 +374,8 @@ def issue_batch(
     return BatchResult(awards, skipped)
 
 
-def _valid_until(credential: Mapping[str, Any]) -> datetime | None:
+def valid_until_of(credential: Mapping[str, Any]) -> datetime | None:
+    """The credential's ``validUntil`` as a datetime, if it has one."""
     value = credential.get("validUntil")
     return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
 

@@ -126,7 +126,7 @@ class AwardRecord:
     id: str
     organisation_id: str
     credential_id: str
-    version_id: str
+    version_id: str | None  # None: a credential supplied through the W3C VC API
     learner: Mapping[str, Any]
     credential: str
     suite: str
