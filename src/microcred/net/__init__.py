@@ -1,0 +1,1 @@
+"""Adapter: see docs/architecture.md."""
