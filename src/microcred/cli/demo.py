@@ -53,8 +53,8 @@ def demo_command(
         loader=default_loader(),
     )
     assert isinstance(credential, dict)
-    (out / "issuer-key.public.json").write_text(dump_json(key.to_json()) + "\n")
-    (out / "credential.json").write_text(dump_json(credential) + "\n")
+    (out / "issuer-key.public.json").write_text(dump_json(key.to_json()) + "\n", encoding="utf-8")
+    (out / "credential.json").write_text(dump_json(credential) + "\n", encoding="utf-8")
     typer.echo(f"Issuer (demo key, not saved): {key.did}")
     typer.echo(
         f"Issued {micro_credential.title.best()} to {learner.name}: {out / 'credential.json'}"
@@ -64,7 +64,7 @@ def demo_command(
     typer.echo(render(report))
     tampered = json.loads(json.dumps(credential))
     tampered["credentialSubject"]["achievement"]["name"] += "!"
-    (out / "credential-tampered.json").write_text(dump_json(tampered) + "\n")
+    (out / "credential-tampered.json").write_text(dump_json(tampered) + "\n", encoding="utf-8")
     verdict = Verifier().verify(tampered)
     typer.echo("")
     typer.echo(

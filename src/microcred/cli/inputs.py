@@ -7,30 +7,44 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from microcred.core.verify.parse import parse_json_document
-from microcred.errors import DocumentParseError, InvalidInputError
+from microcred.errors import InvalidInputError, MicrocredError
 
 
-def read_bytes(source: str) -> bytes:
-    """The bytes of ``source``, a path, or ``-`` for standard input."""
+def read_bytes(source: str, *, what: str = "") -> bytes:
+    """The bytes of ``source``, a path, or ``-`` for standard input; ``what`` names it."""
     if source == "-":
         return sys.stdin.buffer.read()
-    path = Path(source)
-    if not path.is_file():
-        raise InvalidInputError(f"{source}: no such file")
-    return path.read_bytes()
+    label, path = f"{what} {source}".lstrip(), Path(source)
+    if not path.exists():
+        raise InvalidInputError(f"{label}: no such file")
+    if path.is_dir():
+        raise InvalidInputError(f"{label}: is a folder, not a file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(f"{label}: cannot read it ({exc.strerror or exc})") from None
 
 
 def read_json(source: str, *, what: str) -> dict[str, Any]:
     """A JSON object from a file (or ``-``), with errors that name the file and what it is."""
+    data = read_bytes(source, what=what)
+    with naming(f"{what} {source}"):
+        return parse_json_document(data)
+
+
+@contextmanager
+def naming(subject: str) -> Iterator[None]:
+    """Say which input a microcred error is about: ``subject: message`` (one line, exit 2)."""
     try:
-        return parse_json_document(read_bytes(source))
-    except DocumentParseError as exc:
-        raise InvalidInputError(f"{what} {source}: {exc}") from None
+        yield
+    except MicrocredError as exc:
+        raise InvalidInputError(f"{subject}: {exc}") from None
 
 
 def parse_documents(pairs: Iterable[str]) -> dict[str, Any]:

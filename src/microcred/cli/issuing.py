@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from microcred.cli.inputs import read_bytes, read_json
+from microcred.cli.inputs import naming, read_bytes, read_json
 from microcred.cli.keys import load_key
 from microcred.cli.signing import SuiteOption, check_created, emit
 from microcred.core.issuing import issue_award, issuer_profile_for
@@ -17,7 +17,7 @@ from microcred.core.jsonld.loader import default_loader
 from microcred.core.model import Award, load_description, load_learner
 from microcred.core.securing import SUITES
 from microcred.core.verify.checks import parse_datetime
-from microcred.errors import InvalidInputError, SpecValidationError
+from microcred.errors import InvalidInputError
 
 
 def _datetime_option(name: str, value: str | None) -> datetime | None:
@@ -50,13 +50,16 @@ def issue_command(
     """Issue a signed micro-credential; a bad description exits 2 naming the element."""
     if suite not in SUITES:
         raise InvalidInputError(f"--suite {suite!r}: choose one of {', '.join(SUITES)}")
+    spec_bytes = read_bytes(spec)
     try:
-        micro_credential = load_description(read_bytes(spec).decode("utf-8"))
-    except SpecValidationError as exc:
-        raise SpecValidationError([f"{spec}: {p}" for p in exc.problems]) from None
+        spec_text = spec_bytes.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidInputError(f"{spec}: not UTF-8 text") from None
-    person = load_learner(read_json(learner, what="learner file"))
+    with naming(spec):  # every problem, each naming its Annex I element
+        micro_credential = load_description(spec_text)
+    learner_json = read_json(learner, what="learner file")
+    with naming(f"learner file {learner}"):
+        person = load_learner(learner_json)
     keypair = load_key(key)
     if issuer is not None and verification_method is None:
         raise InvalidInputError("--issuer needs --verification-method (a key of that issuer)")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from microcred.cli.inputs import dump_json, read_json
+from microcred.cli.inputs import dump_json, naming, read_json
 from microcred.core.keys.keypair import Ed25519KeyPair
 from microcred.errors import InvalidInputError
 
@@ -17,7 +17,24 @@ keys_app = typer.Typer(help="Generate and inspect signing keys.", no_args_is_hel
 
 def load_key(path: str) -> Ed25519KeyPair:
     """A key pair from a key file (``secretKeyMultibase`` or the W3C ``privateKeyMultibase``)."""
-    return Ed25519KeyPair.from_json(read_json(path, what="key file"))
+    key_json = read_json(path, what="key file")
+    with naming(f"key file {path}"):
+        return Ed25519KeyPair.from_json(key_json)
+
+
+def write_secret(path: Path, text: str, *, force: bool) -> None:
+    """Create ``path`` with mode 0600 (a replaced file too: it never keeps a looser mode)."""
+    if path.is_dir():
+        raise InvalidInputError(f"{path}: is a folder")
+    if force and (path.exists() or path.is_symlink()):
+        path.unlink()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise InvalidInputError(f"{path}: already exists (use --force to overwrite)") from None
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)  # whatever the umask
+        handle.write(text)
 
 
 @keys_app.command("generate")
@@ -30,11 +47,7 @@ def generate(
     if out is None:
         typer.echo(text, nl=False)
         return
-    if out.exists() and not force:
-        raise InvalidInputError(f"{out}: already exists (use --force to overwrite)")
-    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    write_secret(out, text, force=force)
     typer.echo(f"wrote {out}", err=True)
 
 

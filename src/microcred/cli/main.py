@@ -1,7 +1,7 @@
 """The ``microcred`` command: the verbs other parts and acceptance checks build on.
 
-Errors are one clear line on stderr with exit code 2 (unusable input); set ``MICROCRED_DEBUG=1``
-to see a traceback for an unexpected error (exit code 3).
+Errors, usage mistakes included, are one clear line on stderr with exit code 2 (unusable input);
+set ``MICROCRED_DEBUG=1`` to see a traceback for an unexpected error (exit code 3).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import os
 import sys
 
 import typer
+from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer 0.29 vendors Click
 
 from microcred.cli.contexts import contexts_app
 from microcred.cli.demo import demo_command
@@ -36,14 +37,31 @@ app.command("verify")(verify_command)
 
 
 def _fail(message: str, code: int) -> None:
-    print(f"microcred: error: {message}", file=sys.stderr)
+    """Exit with ``microcred: error: MESSAGE`` on stderr, always one line."""
+    print("microcred: error: " + " ".join(message.split()), file=sys.stderr)
     sys.exit(code)
+
+
+def _usage_message(exc: UsageError) -> str:
+    """A usage error with where to find help (instead of Click's three-line block)."""
+    message = exc.format_message()
+    return f"{message} (see '{exc.ctx.command_path} --help')" if exc.ctx else message
 
 
 def main() -> None:
     """Entry point: run the app, turning expected errors into one line on stderr."""
     try:
-        app()
+        code = app(standalone_mode=False)
+    except NoArgsIsHelpError as exc:  # a bare group: its help, as before
+        exc.show()
+        sys.exit(exc.exit_code)
+    except UsageError as exc:
+        _fail(_usage_message(exc), exc.exit_code)
+    except typer.TyperException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except typer.Abort:
+        print("microcred: aborted", file=sys.stderr)
+        sys.exit(1)
     except MicrocredError as exc:
         _fail(str(exc), 2)
     except OSError as exc:
@@ -54,3 +72,4 @@ def main() -> None:
         if os.environ.get("MICROCRED_DEBUG"):
             raise
         _fail(f"internal error ({type(exc).__name__}: {exc}); rerun with MICROCRED_DEBUG=1", 3)
+    sys.exit(code if isinstance(code, int) else 0)

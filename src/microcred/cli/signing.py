@@ -7,13 +7,13 @@ from typing import Annotated, Any
 
 import typer
 
-from microcred.cli.inputs import dump_json, read_bytes
+from microcred.cli.inputs import dump_json, naming, read_bytes
 from microcred.cli.keys import load_key
 from microcred.core.jsonld.loader import default_loader
 from microcred.core.securing import SUITES, secure_credential
 from microcred.core.verify.checks import parse_datetime
 from microcred.core.verify.parse import parse_json_document
-from microcred.errors import DocumentParseError, InvalidInputError
+from microcred.errors import InvalidInputError
 
 SuiteOption = Annotated[str, typer.Option(help=f"securing mechanism: {', '.join(SUITES)}")]
 
@@ -57,13 +57,12 @@ def sign_command(
     loader = default_loader()
     data = read_bytes(source)
     lines = data.splitlines() if jsonl else [data]
-    for number, line in enumerate(lines, start=1):
-        try:
+    secured: list[dict[str, Any] | str] = []
+    for number, line in enumerate(lines, start=1):  # all or nothing: no partial output
+        with naming(f"{source}: line {number}" if jsonl else source):
             document = parse_json_document(line)
-        except DocumentParseError as exc:
-            where = f"line {number}: " if jsonl else ""
-            raise InvalidInputError(f"{source}: {where}{exc}") from None
-        emit(
-            secure_credential(document, signer=signer, suite=suite, created=when, loader=loader),
-            compact=jsonl,
-        )
+            secured.append(
+                secure_credential(document, signer=signer, suite=suite, created=when, loader=loader)
+            )
+    for each in secured:
+        emit(each, compact=jsonl)

@@ -11,13 +11,13 @@ from typing import Annotated, Any
 
 import typer
 
-from microcred.cli.inputs import dump_json, parse_documents, read_bytes, read_json
+from microcred.cli.inputs import dump_json, naming, parse_documents, read_bytes, read_json
 from microcred.core.did.resolver import Resolver
 from microcred.core.jsonld.loader import default_loader
 from microcred.core.verify.checks import parse_datetime
 from microcred.core.verify.parse import parse_credential_input
 from microcred.core.verify.pipeline import Verifier
-from microcred.core.verify.report import Outcome, VerificationReport
+from microcred.core.verify.report import CheckResult, Outcome, VerificationReport
 from microcred.errors import InvalidInputError
 
 _MARK = {Outcome.PASSED: "✔", Outcome.FAILED: "✘", Outcome.SKIPPED: "–"}
@@ -75,6 +75,15 @@ def verdict_line(line_no: int, report: VerificationReport) -> dict[str, Any]:
     }
 
 
+def verify_line(verifier: Verifier, line: bytes) -> VerificationReport:
+    """One line of a batch: always a verdict, so one bad line never stops the others."""
+    try:
+        return verifier.verify(line)
+    except Exception as exc:  # a verifier bug on this line; the batch goes on
+        reason = f"internal error ({type(exc).__name__}: {exc})"
+        return VerificationReport((CheckResult("verifier", Outcome.FAILED, reason),))
+
+
 def verify_command(
     source: Annotated[
         str, typer.Argument(help="credential file (JSON or JWT), or - for stdin")
@@ -98,10 +107,12 @@ def verify_command(
     if jsonl:
         all_ok = True
         for number, line in enumerate(data.splitlines(), start=1):
-            report = verifier.verify(line)
+            report = verify_line(verifier, line)
             all_ok &= report.verified
             typer.echo(dump_json(verdict_line(number, report), compact=True))
         raise typer.Exit(0 if all_ok else 1)
-    report = verifier.verify(parse_credential_input(data))  # unusable input: exit 2
+    with naming(source):  # unusable input: exit 2
+        credential = parse_credential_input(data)
+    report = verifier.verify(credential)
     typer.echo(dump_json(report.to_dict()) if json_output else render(report))
     raise typer.Exit(0 if report.verified else 1)

@@ -84,13 +84,25 @@ _LEARNER_KEYS = ("name", "given_name", "family_name", "email", "did", "url", "in
 
 
 class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML loader that refuses anchors/aliases (no "billion laughs" expansion)."""
+    """Safe YAML loader that refuses anchors/aliases (no "billion laughs" expansion) and
+    duplicate keys (YAML 1.2 §3.2.1.1: the keys of a mapping are unique)."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed", mark)
         return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"the key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
 
 
 def _parse_text(text: str, source_format: Literal["yaml", "json"] | None) -> object:

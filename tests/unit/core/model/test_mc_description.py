@@ -226,3 +226,15 @@ def test_load_learner_and_its_messages() -> None:
     for hostile in (None, [], "x", {"did": ["did:x:y"]}, {"name": {"a": 1}}):
         with pytest.raises(SpecValidationError):
             load_learner(hostile)
+
+
+def test_duplicate_yaml_keys_are_refused_naming_the_key_and_line() -> None:
+    import pytest
+
+    from microcred.core.model import load_description
+    from microcred.errors import DocumentParseError
+
+    with pytest.raises(
+        DocumentParseError, match=r"line 2, column 1: the key 'title' appears twice"
+    ):
+        load_description("title: {en: A}\ntitle: {en: B}\n")
