@@ -27,6 +27,7 @@ Documented leniencies:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -206,6 +207,17 @@ class Resolver:
         if not purpose:
             raise ResolutionError("no verification relationship (proof purpose) was given")
         base, _, fragment = vm_url.partition("#")
+        if (
+            base.startswith("did:key:")
+            and base not in self._documents
+            and type(self._methods.get("key")) is DidKeyMethod
+        ):
+            return _did_key_method(vm_url, purpose)  # generative: the same answer every time
+        return self._resolve_verification_method(vm_url, purpose, base, fragment)
+
+    def _resolve_verification_method(
+        self, vm_url: str, purpose: str, base: str, fragment: str
+    ) -> VerificationMethod:
         if not fragment and base.startswith("did:key:"):
             mb = base.split(":", 2)[2]
             return self.resolve_verification_method(f"{base}#{mb}", purpose=purpose)
@@ -257,3 +269,10 @@ class Resolver:
         except KeyFormatError as exc:
             raise ResolutionError(f"verification method {vm_url}: {exc}") from exc
         return VerificationMethod(vm_url, controller_url, key, str(method.get("type", "")))
+
+
+@functools.lru_cache(maxsize=1024)
+def _did_key_method(vm_url: str, purpose: str) -> VerificationMethod:
+    """A did:key verification method (pure: did:key documents are generated from the DID)."""
+    base, _, fragment = vm_url.partition("#")
+    return Resolver()._resolve_verification_method(vm_url, purpose, base, fragment)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from microcred.core.jsonld.nquads import Quad, quad_line
 from microcred.errors import CanonicalizationLimitError
@@ -57,14 +57,15 @@ class _State:
 
     def __init__(self, quads: Sequence[Quad]) -> None:
         self.by_node: dict[str, list[Quad]] = {}
+        by_node = self.by_node
         for quad in quads:
             s, _, o, g = quad
-            if _is_blank(s):
-                self.by_node.setdefault(s, []).append(quad)
-            if _is_blank(o) and o != s:
-                self.by_node.setdefault(o, []).append(quad)
-            if g and _is_blank(g) and g not in (s, o):
-                self.by_node.setdefault(g, []).append(quad)
+            if s[:2] == "_:":
+                by_node.setdefault(s, []).append(quad)
+            if o[:2] == "_:" and o != s:
+                by_node.setdefault(o, []).append(quad)
+            if g[:2] == "_:" and g not in (s, o):
+                by_node.setdefault(g, []).append(quad)
         self.first_degree: dict[str, str] = {}
         self.canonical = _Issuer("c14n")
         self.remaining = 0
@@ -151,13 +152,17 @@ class _State:
         return _sha256("".join(data)), issuer
 
 
-def _relabel(term: str, labels: dict[str, str]) -> str:
-    return labels[term] if term and _is_blank(term) else term
+def canonical_labels(
+    quads: Sequence[Quad], *, first_degree: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Return the canonical label (``_:c14nN``) of every blank node in ``quads`` (§4.4).
 
-
-def canonical_labels(quads: Sequence[Quad]) -> dict[str, str]:
-    """Return the canonical label (``_:c14nN``) of every blank node in ``quads`` (§4.4)."""
+    ``first_degree`` may give Hash First Degree Quads (§4.6) of blank nodes already computed
+    by the caller on exactly these quads; the others are computed here.
+    """
     state = _State(quads)
+    if first_degree:
+        state.first_degree.update(first_degree)
     by_hash: dict[str, list[str]] = {}
     for node in state.by_node:
         by_hash.setdefault(state.hash_first_degree(node), []).append(node)
@@ -188,12 +193,10 @@ def canonical_labels(quads: Sequence[Quad]) -> dict[str, str]:
 def canonicalize_quads(quads: Iterable[Quad]) -> str:
     """Canonical N-Quads of a dataset (duplicates removed; each line ends with ``\\n``)."""
     unique = list(dict.fromkeys(quads))
-    if any(_is_blank(s) or _is_blank(o) or (g and _is_blank(g)) for s, _, o, g in unique):
+    if any(s[:2] == "_:" or o[:2] == "_:" or g[:2] == "_:" for s, _, o, g in unique):
         labels = canonical_labels(unique)
-        unique = [
-            (_relabel(s, labels), p, _relabel(o, labels), _relabel(g, labels))
-            for s, p, o, g in unique
-        ]
+        get = labels.get
+        unique = [(get(s, s), p, get(o, o), get(g, g)) for s, p, o, g in unique]
     lines = [quad_line(q) for q in unique]
     lines.sort()
     return "".join(lines)

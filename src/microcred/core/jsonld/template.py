@@ -26,7 +26,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
@@ -34,11 +34,13 @@ from typing import Any, Final
 from microcred.core.jsonld.expansion import MAX_DEPTH, MAX_VALUES, to_quads
 from microcred.core.jsonld.loader import DocumentLoader
 from microcred.core.jsonld.nquads import NEEDS_ESCAPE, Quad, escape_literal
-from microcred.core.jsonld.rdfc import canonicalize_quads
+from microcred.core.jsonld.rdfc import canonical_labels, canonicalize_quads
 from microcred.errors import CanonicalizationLimitError, MicrocredError
 
 CACHE_SIZE: Final = 256
 """Most shapes remembered per loader (least recently used are forgotten)."""
+RECENT_SHAPES: Final = 8
+"""Shapes recognised by their compiled matchers before a document's shape is computed."""
 
 _SENTINEL_PREFIX: Final = "urn:x-microcred-slot:"
 # A plain term (no ':', '/', '#', space): an IRI slot holding one gets a specialised template.
@@ -46,6 +48,10 @@ _TERM_LIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_\-.]{0,63}")
 _SENTINEL = re.compile(r"urn:x-microcred-slot:(\d+)z")
 # An absolute IRI (as JSON-LD processors test it) that N-Quads can carry unchanged.
 _SAFE_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+\-.]*:[^\s<>"{}|^`\\\x00-\x20\ud800-\udfff]*')
+# Many IRIs, one per line, each a _SAFE_IRI (which excludes line breaks), and the scheme of each
+# line that is not followed by "//" (a term used as a prefix would make it a compact IRI).
+_SAFE_IRI_LINES = re.compile(rf"(?:{_SAFE_IRI.pattern})(?:\n(?:{_SAFE_IRI.pattern}))*")
+_PREFIX_LINES = re.compile(r"^([^:\n]*):(?!//)", re.MULTILINE)
 _XSD_DOUBLE: Final = "^^<http://www.w3.org/2001/XMLSchema#double>"
 # Keys whose string values shape the expansion and so are part of the shape, never slots.
 _STRUCTURAL_KEYS: Final = frozenset({"type", "@type"})
@@ -182,6 +188,116 @@ def _fill(value: Any, strings: Iterator[str], structural: bool) -> Any:
     return value
 
 
+Matcher = Callable[[Any], "list[str] | None"]
+"""Slot strings of a document of one known shape, in :func:`shape_of` order; None otherwise."""
+
+MATCHER_LIMIT: Final = 4096
+"""Largest shape (JSON values) given a compiled matcher; larger ones use :func:`shape_of`."""
+
+
+def compile_matcher(document: Mapping[str, Any]) -> Matcher | None:
+    """Compile a function that recognises documents of ``document``'s shape (a fast path).
+
+    The generated code walks a document along the expected structure only: it checks each
+    object's key tuple, each array's length, each structural string, context and scalar
+    exactly as :func:`shape_of` tokens them, and collects the slot strings in the same order.
+    It returns None at the first difference (or for anything but plain ``dict``/``list``/
+    JSON scalars), so a document it accepts has exactly ``document``'s shape key. None is
+    returned when the shape is too large or holds other types.
+    """
+    writer = _MatcherWriter()
+    try:
+        writer.value("v0", document, structural=False)
+    except _UnsupportedError:
+        return None
+    if writer.values > MATCHER_LIMIT:
+        return None
+    source = "\n    ".join(["def match(v0):", "out = []", "add = out.append", *writer.lines])
+    namespace: dict[str, Any] = {"_freeze": _freeze, **writer.constants}
+    exec(compile(source + "\n    return out\n", "<shape matcher>", "exec"), namespace)
+    function: Matcher = namespace["match"]
+    return function
+
+
+class _UnsupportedError(Exception):
+    pass
+
+
+class _MatcherWriter:
+    """Writes the body of a shape matcher; constants are passed by name, never as source."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.constants: dict[str, Any] = {}
+        self.names = 0
+        self.values = 0
+
+    def const(self, value: Any) -> str:
+        name = f"K{len(self.constants)}"
+        self.constants[name] = value
+        return name
+
+    def var(self) -> str:
+        self.names += 1
+        return f"v{self.names}"
+
+    def string(self, var: str, value: str, structural: bool) -> None:
+        if structural:
+            self.lines.append(f"if type({var}) is not str or {var} != {self.const(value)}: return")
+        else:
+            self.lines.append(f"if type({var}) is not str: return")
+            self.lines.append(f"add({var})")
+
+    def value(self, var: str, value: Any, *, structural: bool) -> None:
+        self.values += 1
+        if self.values > MATCHER_LIMIT:
+            raise _UnsupportedError
+        kind = type(value)
+        if kind is str:
+            self.string(var, value, structural)
+        elif value is None or kind is bool:
+            self.lines.append(f"if {var} is not {value!r}: return")
+        elif kind is int:
+            self.lines.append(f"if type({var}) is not int or {var} != {self.const(value)}: return")
+        elif kind is float:
+            self.lines.append(
+                f"if type({var}) is not float or repr({var}) != {self.const(repr(value))}: return"
+            )
+        elif kind is list:
+            self.lines.append(f"if type({var}) is not list or len({var}) != {len(value)}: return")
+            items = [self.var() for _ in value]
+            if items:
+                self.lines.append(f"{', '.join(items)}, = {var}")
+            for item_var, item in zip(items, value, strict=True):
+                self.value(item_var, item, structural=structural)
+        elif kind is dict:
+            keys = tuple(value)
+            self.lines.append(
+                f"if type({var}) is not dict or tuple({var}) != {self.const(keys)}: return"
+            )
+            items = [self.var() for _ in keys]
+            if items:
+                self.lines.append(f"{', '.join(items)}, = {var}.values()")
+            for item_var, item, flag in zip(items, value.values(), _key_flags(keys), strict=True):
+                if flag == _CONTEXT_KEY:
+                    self.context(item_var, item)
+                elif type(item) is str:
+                    self.string(item_var, item, structural or bool(flag))
+                else:
+                    self.value(item_var, item, structural=structural or flag == _STRUCTURAL_KEY)
+        else:
+            raise _UnsupportedError
+
+    def context(self, var: str, value: Any) -> None:
+        if type(value) is str or (type(value) is list and all(type(v) is str for v in value)):
+            kind = type(value).__name__  # == on strings is what _freeze compares
+            self.lines.append(
+                f"if type({var}) is not {kind} or {var} != {self.const(value)}: return"
+            )
+        else:
+            self.lines.append(f"if _freeze({var}) != {self.const(_freeze(value))}: return")
+
+
 def _context_terms(contexts: tuple[Any, ...], loader: DocumentLoader) -> frozenset[str] | None:
     """Every term defined by the contexts the shape uses, scoped contexts included.
 
@@ -240,21 +356,31 @@ class Template:
     terms: frozenset[str]
     blank_nodes: tuple[int, ...]
     blank_rows: tuple[tuple[Row, ...], ...]
+    node_rows: tuple[tuple[int, ...], ...]  # index in ``rows`` of each of ``blank_rows[i]``
+    ground_rows: tuple[Row, ...]  # the rows without a blank node
+    linked_rows: tuple[Row, ...]  # the rows with one, at ``linked_index`` in ``rows``
+    linked_index: tuple[int, ...]
+    leaves: tuple[bool, ...]  # per blank node: no other blank node shares a row with it
     named_graphs: bool
 
     def table(self, strings: list[str]) -> list[str] | None:
         """Terms for a document of this shape, or None when a guard sends it elsewhere."""
         iris = [strings[slot] for slot in self.iri_slots]
         terms = self.terms
-        for value in iris:
-            if not _plain_iri(value, terms):
-                return None
+        lines = "\n".join(iris)  # the checks of _plain_iri, on every IRI at once
+        if (
+            _SAFE_IRI_LINES.fullmatch(lines) is None
+            or not terms.isdisjoint(iris)
+            or not terms.isdisjoint(_PREFIX_LINES.findall(lines))
+        ) and not all(_plain_iri(value, terms) for value in iris):
+            return None
         literals = [strings[slot] for slot in self.literal_slots]
         if NEEDS_ESCAPE.search("".join(literals)) is not None:
-            literals = [escape_literal(value) for value in literals]
+            search = NEEDS_ESCAPE.search
+            literals = [escape_literal(value) if search(value) else value for value in literals]
         return [
             *self.fixed,
-            *[f"<{value}>" for value in iris],
+            *(("<" + ">\n<".join(iris) + ">").split("\n") if iris else ()),
             *[f'"{value}"{suffix}' for value, suffix in zip(literals, self.suffixes, strict=True)],
         ]
 
@@ -263,30 +389,70 @@ class Template:
         return [slot for slot in self.iri_slots if not _plain_iri(strings[slot], self.terms)]
 
     def canonical(self, strings: list[str]) -> str | None:
-        """Canonical N-Quads for a document of this shape, or None: use the generic path."""
+        """Canonical N-Quads for a document of this shape, or None: use the generic path.
+
+        Duplicate quads (two nodes given the same ``id`` and the same values) are dropped before
+        the first-degree hashes, as RDFC-1.0 sees a dataset; equal first-degree hashes go on to
+        the n-degree step of :func:`~.rdfc.canonical_labels`, seeded with the hashes found here.
+        """
         table = self.table(strings)
         if table is None:
             return None
         if self.named_graphs:
             return canonicalize_quads(self._quads(table))
+        ground = [f"{table[s]} {table[p]} {table[o]} .\n" for s, p, o, _ in self.ground_rows]
         nodes = self.blank_nodes
-        if nodes:
-            table.append("_:a")
-            table.append("_:z")
-            hashes = []
-            for rows in self.blank_rows:
-                lines = [f"{table[s]} {table[p]} {table[o]} .\n" for s, p, o, _ in rows]
-                lines.sort()
-                hashes.append(hashlib.sha256("".join(lines).encode()).hexdigest())
-            if len(set(hashes)) != len(hashes):
-                return canonicalize_quads(self._quads(table))  # needs the n-degree step
-            for rank, index in enumerate(sorted(range(len(nodes)), key=hashes.__getitem__)):
+        if not nodes:
+            if len(set(ground)) != len(ground):
+                ground = list(dict.fromkeys(ground))
+            ground.sort()
+            return "".join(ground)
+        rows = self.rows
+        linked = [f"{table[s]} {table[p]} {table[o]} .\n" for s, p, o, _ in self.linked_rows]
+        kept: list[int] | None = None
+        if len(set(linked)) != len(linked) or len(set(ground)) != len(ground):
+            ground = list(dict.fromkeys(ground))
+            first: dict[str, int] = {}
+            for index, line in zip(self.linked_index, linked, strict=True):
+                first.setdefault(line, index)
+            kept = sorted(first.values())
+        table.append("_:a")
+        table.append("_:z")
+        hashes = []
+        dropped = None if kept is None else set(self.linked_index).difference(kept)
+        for mentions, node_rows in zip(self.node_rows, self.blank_rows, strict=True):
+            if dropped:
+                node_rows = tuple(  # noqa: PLW2901 - the same rows, duplicates left out
+                    r for i, r in zip(mentions, node_rows, strict=True) if i not in dropped
+                )
+            lines = [f"{table[s]} {table[p]} {table[o]} .\n" for s, p, o, _ in node_rows]
+            lines.sort()
+            hashes.append(hashlib.sha256("".join(lines).encode()).hexdigest())
+        linked_rows = self.linked_rows if kept is None else tuple(rows[i] for i in kept)
+        seen: set[str] = set()
+        shared: set[str] = set()
+        for digest in hashes:
+            (shared if digest in seen else seen).add(digest)
+        if not shared or all(
+            leaf for h, leaf in zip(hashes, self.leaves, strict=True) if h in shared
+        ):
+            # Nodes that share a first-degree hash and have no blank neighbour are swapped by an
+            # automorphism of the dataset and their n-degree hashes (§4.8) are all equal: the
+            # canonical form is the same whatever order they are labelled in, after every node
+            # with a unique hash, group by group in hash order (§4.4 steps 5-6).
+            order = sorted(range(len(nodes)), key=lambda i: (hashes[i] in shared, hashes[i]))
+            for rank, index in enumerate(order):
                 table[nodes[index]] = f"_:c14n{rank}"
-        lines = [f"{table[s]} {table[p]} {table[o]} .\n" for s, p, o, _ in self.rows]
-        if len(set(lines)) != len(lines):  # duplicate quads: hashes above counted them twice
-            return canonicalize_quads(self._quads(self.table(strings) or []))
-        lines.sort()
-        return "".join(lines)
+        else:  # the n-degree step
+            labels = canonical_labels(
+                [(table[s], table[p], table[o], "") for s, p, o, _ in linked_rows],
+                first_degree={table[n]: h for n, h in zip(nodes, hashes, strict=True)},
+            )
+            for node in nodes:
+                table[node] = labels[table[node]]
+        ground += [f"{table[s]} {table[p]} {table[o]} .\n" for s, p, o, _ in linked_rows]
+        ground.sort()
+        return "".join(ground)
 
     def _quads(self, table: list[str]) -> list[Quad]:
         return [(table[s], table[p], table[o], table[g]) for s, p, o, g in self.rows]
@@ -340,16 +506,24 @@ def build_template(
     blank = {index for index, term in enumerate(fixed_terms) if term[:2] == "_:"}
     size = offset + len(renders)
     blank_nodes = tuple(sorted(blank))
+    mentions = tuple(
+        tuple(number for number, row in enumerate(table_rows) if node in row)
+        for node in blank_nodes
+    )
     blank_rows = tuple(
         tuple(
             tuple(
-                (size if index == node else size + 1) if index in blank else index for index in row
+                (size if index == node else size + 1) if index in blank else index
+                for index in table_rows[number]
             )
-            for row in table_rows
-            if node in row
+            for number in numbers
         )
-        for node in blank_nodes
+        for node, numbers in zip(blank_nodes, mentions, strict=True)
     )
+    linked_index = tuple(
+        number for number, row in enumerate(table_rows) if any(i in blank for i in row)
+    )
+    linked = set(linked_index)
     return Template(
         fixed=fixed_terms,
         iri_slots=tuple(slot for slot, _, is_iri in ordered if is_iri),
@@ -359,6 +533,11 @@ def build_template(
         terms=terms,
         blank_nodes=blank_nodes,
         blank_rows=blank_rows,  # type: ignore[arg-type]
+        node_rows=mentions,
+        ground_rows=tuple(row for n, row in enumerate(table_rows) if n not in linked),  # type: ignore[misc]
+        linked_rows=tuple(table_rows[n] for n in linked_index),  # type: ignore[misc]
+        linked_index=linked_index,
+        leaves=tuple(all(size + 1 not in row for row in rows) for rows in blank_rows),
         named_graphs=any(quad[3] for quad in quads),
     )
 
@@ -382,7 +561,11 @@ class TemplateCache:
 
     def __init__(self, size: int = CACHE_SIZE) -> None:
         self._size = size
-        self._entries: OrderedDict[tuple[Any, ...], Template | None] = OrderedDict()
+        self._entries: OrderedDict[tuple[Any, ...], tuple[Template | None, Matcher | None]] = (
+            OrderedDict()
+        )
+        # the shapes seen last, tried in order by their matchers (replaced whole: thread-safe)
+        self._recent: tuple[tuple[Matcher, Template], ...] = ()
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
@@ -394,6 +577,13 @@ class TemplateCache:
         When IRI slots hold plain terms (e.g. ``"proofPurpose": "assertionMethod"``, which the
         context expands), a template specialised to those values is used.
         """
+        for matcher, known in self._recent:
+            strings = matcher(document)
+            if strings is not None:
+                canonical = known.canonical(strings)
+                if canonical is not None:
+                    return canonical
+                break  # a guard failed: the slow path below may find a specialised template
         shape = shape_of(document)
         template = self._template(shape.key, shape, document, loader, frozenset())
         if template is None:
@@ -421,10 +611,25 @@ class TemplateCache:
             found = key in self._entries
             if found:
                 self._entries.move_to_end(key)
-                return self._entries[key]
+                template, matcher = self._entries[key]
+                if (
+                    template is not None
+                    and matcher is not None
+                    and (not self._recent or self._recent[0][0] is not matcher)
+                ):
+                    self._remember(matcher, template)
+                return template
         template = build_template(shape, document, loader, keep)
+        matcher = None if template is None or keep else compile_matcher(document)
         with self._lock:
-            self._entries[key] = template
+            self._entries[key] = (template, matcher)
             if len(self._entries) > self._size:
                 self._entries.popitem(last=False)
+            if matcher is not None and template is not None:
+                self._remember(matcher, template)
         return template
+
+    def _remember(self, matcher: Matcher, template: Template) -> None:
+        """Put a shape first among those tried before :func:`shape_of` (lock held)."""
+        kept = [entry for entry in self._recent if entry[0] is not matcher]
+        self._recent = ((matcher, template), *kept[: RECENT_SHAPES - 1])
