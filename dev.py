@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Bootstrap and run microcred from a fresh clone, with nothing but Python 3.11.
 
-    python3 dev.py run    # install into .venv/ (first time only) and run the demo
+    python3 dev.py run    # install into .venv/ (first time only) and run the issuer service
     python3 dev.py test   # install into .venv/ (first time only) and run every check and test
 
 The project installs itself into ``.venv/`` at the repository root; ``.venv/bin/microcred``
@@ -45,7 +45,8 @@ def ensure_venv() -> None:
 
 
 def cmd_run(args: list[str]) -> int:
-    return _run(BIN / "microcred", "demo", *args)
+    """The product on its embedded default: SQLite under var/, a demo issuer, the examples."""
+    return _run(BIN / "microcred", "serve", *args)
 
 
 def cmd_test(args: list[str]) -> int:

@@ -1,1 +1,152 @@
-"""Composition root: wires settings to adapters and use cases (the only place that does)."""
+"""Composition root: the one place that turns settings into adapters and wires the use cases.
+
+``build(settings)`` opens the database (SQLite file by default, PostgreSQL when configured),
+loads the master key, and binds the ports of :mod:`microcred.service.ports` to their adapters:
+SQLAlchemy units of work, AES-GCM key encryption, the guarded HTTP fetcher, the job queue
+(in-process on SQLite, procrastinate on PostgreSQL) and the event publisher. The CLI and the
+HTTP app get everything they need from the returned :class:`Container`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+
+from microcred.api.app import create_app
+from microcred.api.dependencies import ApiServices
+from microcred.config import Settings
+from microcred.core.verify.pipeline import Verifier
+from microcred.jobs.events import LogPublisher
+from microcred.jobs.inprocess import InProcessQueue, bulk_handlers
+from microcred.jobs.pg_queue import ProcrastinateQueue, setup_schema
+from microcred.jobs.xlsx import read_xlsx
+from microcred.net.fetcher import fetcher_from_settings
+from microcred.service import issuing, verifying
+from microcred.service.bulk import BulkContext, resume_bulk_jobs
+from microcred.service.ports import JobQueue, UnitOfWork
+from microcred.store.cipher import AesGcmCipher, load_or_create_master_key
+from microcred.store.engine import make_engine, upgrade
+from microcred.store.unit_of_work import SqlUnitOfWork
+
+_log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    """The clock of a real installation."""
+    return datetime.now(UTC)
+
+
+def is_postgresql(url: str) -> bool:
+    return url.startswith(("postgresql", "postgres:"))
+
+
+@dataclass
+class Container:
+    """Every port bound to its adapter, for one process."""
+
+    settings: Settings
+    database_url: str
+    engine: Engine
+    cipher: AesGcmCipher
+    queue: JobQueue
+    publisher: LogPublisher = field(default_factory=LogPublisher)
+
+    def uow(self) -> UnitOfWork:
+        return SqlUnitOfWork(self.engine)
+
+    @property
+    def ports(self) -> dict[str, Any]:
+        """The keyword arguments most use cases take."""
+        return {"uow": self.uow, "cipher": self.cipher, "clock": utc_now, "rng": os.urandom}
+
+    @property
+    def ports_writes(self) -> dict[str, Any]:
+        """The keyword arguments of use cases that write but hold no keys."""
+        return {"uow": self.uow, "clock": utc_now, "rng": os.urandom}
+
+    @property
+    def issuing(self) -> dict[str, Any]:
+        return {**self.ports, "publisher": self.publisher, "base_url": self.settings.base_url}
+
+    def verifier(self) -> Verifier:
+        return verifying.verifier(
+            uow=self.uow,
+            cipher=self.cipher,
+            clock=utc_now,
+            fetcher=fetcher_from_settings(self.settings),
+            base_url=self.settings.base_url,
+        )
+
+    @functools.cached_property
+    def bulk(self) -> BulkContext:
+        return BulkContext(
+            uow=self.uow,
+            clock=utc_now,
+            rng=os.urandom,
+            issue=functools.partial(issuing.issue_batch, **self.issuing),
+            queue=self.queue,
+            publisher=self.publisher,
+            chunk_size=self.settings.bulk_chunk_size,
+            readers={"xlsx": read_xlsx},
+        )
+
+    @functools.cached_property
+    def bulk_direct(self) -> BulkContext:
+        """The bulk context for a command that runs the job itself, in the foreground."""
+        return dataclasses.replace(self.bulk, queue=None)
+
+    def api_services(self) -> ApiServices:
+        return ApiServices(
+            settings=self.settings,
+            uow=self.uow,
+            clock=utc_now,
+            rng=os.urandom,
+            cipher=self.cipher,
+            jobs=self.queue,
+            events=self.publisher,
+            verifier=self.verifier,
+            bulk=self.bulk,
+        )
+
+
+def build(settings: Settings, *, migrate: bool = True) -> Container:
+    """Open (and, unless ``migrate=False``, upgrade) the database and wire every adapter."""
+    url = settings.resolved_database_url()
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    if migrate:
+        upgrade(url)
+        if is_postgresql(url):
+            setup_schema(url)
+    queue: JobQueue = ProcrastinateQueue(url) if is_postgresql(url) else InProcessQueue()
+    container = Container(
+        settings=settings,
+        database_url=url,
+        engine=make_engine(url),
+        cipher=AesGcmCipher(load_or_create_master_key(settings)),
+        queue=queue,
+    )
+    if isinstance(queue, InProcessQueue):
+        for task, handler in bulk_handlers(container.bulk).items():
+            queue.register(task, handler)
+    elif isinstance(queue, ProcrastinateQueue):
+        queue.bind(container.bulk)
+    return container
+
+
+def build_app(container: Container, *, resume_jobs: bool = True) -> FastAPI:
+    """The HTTP application; bulk jobs cut short by a restart are queued again."""
+    if resume_jobs:
+        resumed = resume_bulk_jobs(ctx=container.bulk)
+        if resumed:
+            _log.info("resumed %d bulk job(s)", len(resumed))
+    return create_app(container.api_services())

@@ -12,10 +12,12 @@ import sys
 import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer 0.29 vendors Click
 
+from microcred.cli.admin import bulk_issue_command, org_app, revoke_command
 from microcred.cli.contexts import contexts_app
 from microcred.cli.demo import demo_command
 from microcred.cli.issuing import issue_command
 from microcred.cli.keys import keys_app
+from microcred.cli.server import db_app, serve_command, worker_command
 from microcred.cli.signing import sign_command
 from microcred.cli.verifying import verify_command
 from microcred.errors import MicrocredError
@@ -34,6 +36,12 @@ app.command("sign")(sign_command)
 app.command("issue")(issue_command)
 app.command("demo")(demo_command)
 app.command("verify")(verify_command)
+app.command("serve")(serve_command)
+app.command("worker")(worker_command)
+app.add_typer(db_app, name="db")
+app.add_typer(org_app, name="org")
+app.command("bulk-issue")(bulk_issue_command)
+app.command("revoke")(revoke_command)
 
 
 def _fail(message: str, code: int) -> None:

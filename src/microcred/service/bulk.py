@@ -408,10 +408,17 @@ def fail_bulk_job(job_id: str, error: str, *, ctx: BulkContext) -> BulkJobRecord
     return _finish(job_id, ctx=ctx, error=error)
 
 
-def run_bulk_job(job_id: str, *, ctx: BulkContext, stop_after: int | None = None) -> BulkJobRecord:
+def run_bulk_job(
+    job_id: str,
+    *,
+    ctx: BulkContext,
+    stop_after: int | None = None,
+    on_progress: Callable[[ChunkOutcome], None] | None = None,
+) -> BulkJobRecord:
     """Issue every chunk of the job not done yet, one after the other, recording progress after
     each. A failing chunk marks the job failed (the error is in the report); running the job
-    again resumes. ``stop_after`` stops after that many chunks (tests, benchmarks)."""
+    again resumes. ``stop_after`` stops after that many chunks (tests, benchmarks);
+    ``on_progress`` hears each chunk's outcome once it is recorded (a progress bar)."""
     pending = plan_bulk_job(job_id, ctx=ctx)
     for count, chunk in enumerate(pending):
         if stop_after is not None and count >= stop_after:
@@ -422,6 +429,8 @@ def run_bulk_job(job_id: str, *, ctx: BulkContext, stop_after: int | None = None
         except Exception as exc:
             return _finish(job_id, ctx=ctx, error=f"chunk {chunk}: {type(exc).__name__}: {exc}")
         record_chunk(job_id, chunk, outcome, ctx=ctx)
+        if on_progress is not None:
+            on_progress(outcome)
     with ctx.uow() as uow:
         return _public(_load(uow, job_id))
 

@@ -8,20 +8,32 @@ labels follow hash order and the n-degree step never runs. Otherwise the full al
 (§4.8 Hash N-Degree Quads) under the same budget as the reference JavaScript implementation
 (``rdf-canonize``, ``maxWorkFactor`` 1): at most as many Hash N-Degree Quads calls as there are
 blank nodes with a shared first-degree hash. A poison dataset is refused with
-:class:`~microcred.errors.CanonicalizationLimitError` after that many calls.
+:class:`~microcred.errors.CanonicalizationLimitError` after that many calls, or after
+:data:`MAX_PERMUTATION_STEPS` related nodes visited in permutations (a cap of our own).
+
+Where §4.8 leaves room, the reference implementations (``rdf-canonize``, PyLD) are followed, as
+signatures made by them must verify: a related blank node is listed once per quad that relates
+it (§4.8.3 step 3.1.2; a node in a named graph relates its graph name once per quad), the list's
+permutations (step 5.4) are those of their Steinhaus-Johnson-Trotter permuter, in its order, and
+a permutation is abandoned as soon as its path sorts after the chosen path.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from microcred.core.jsonld.nquads import Quad, quad_line
 from microcred.errors import CanonicalizationLimitError
 
 MAX_WORK_FACTOR = 1
 """Deep-iteration budget = (number of non-unique blank nodes) ** MAX_WORK_FACTOR."""
+MAX_PERMUTATION_STEPS = 1_000_000
+"""Most related blank nodes visited over all permutations (§4.8 step 5.4) of one dataset.
+
+Not in the reference implementation, which needs tens of seconds on small datasets that reach
+it (repeated related nodes in alike named graphs, permuted without deep iterations).
+"""
 
 
 def _sha256(text: str) -> str:
@@ -30,6 +42,39 @@ def _sha256(text: str) -> str:
 
 def _is_blank(term: str) -> bool:
     return term[:2] == "_:"
+
+
+def permutations(items: Sequence[str]) -> Iterator[tuple[str, ...]]:
+    """The permutations §4.8 step 5.4 visits, as the reference implementations visit them.
+
+    Steinhaus-Johnson-Trotter over the sorted list, one direction per distinct value, an element
+    mobile only when greater than the one it faces. Distinct items give all ``n!`` orders; with
+    repeats (a node related by several quads) only some orders come, e.g. one for ``[x, x]``.
+    """
+    current = sorted(items)
+    if len(current) < 2:
+        yield tuple(current)
+        return
+    leftward = dict.fromkeys(current, True)
+    last = len(current) - 1
+    while True:
+        yield tuple(current)
+        mobile: str | None = None
+        position = 0
+        for index, item in enumerate(current):
+            if (mobile is None or item > mobile) and (
+                (item > current[index - 1] if index > 0 else False)
+                if leftward[item]
+                else (item > current[index + 1] if index < last else False)
+            ):
+                mobile, position = item, index
+        if mobile is None:
+            return
+        other = position - 1 if leftward[mobile] else position + 1
+        current[position], current[other] = current[other], mobile
+        for item in current:  # per occurrence, as the reference does: a repeat flips twice
+            if item > mobile:
+                leftward[item] = not leftward[item]
 
 
 class _Issuer:
@@ -70,6 +115,7 @@ class _State:
         self.canonical = _Issuer("c14n")
         self.remaining = 0
         self.budget = 0
+        self.steps = MAX_PERMUTATION_STEPS
 
     def hash_first_degree(self, node: str) -> str:
         """Hash First Degree Quads (§4.6)."""
@@ -114,15 +160,19 @@ class _State:
             for term, position in ((s, "s"), (o, "o"), (g, "g")):
                 if term and term != node and _is_blank(term):
                     related_hash = self.hash_related(term, quad, issuer, position)
-                    members = groups.setdefault(related_hash, [])
-                    if term not in members:
-                        members.append(term)
+                    groups.setdefault(related_hash, []).append(term)  # repeats kept
         data = []
         for related_hash in sorted(groups):
             data.append(related_hash)
             chosen_path = ""
             chosen_issuer: _Issuer | None = None
-            for permutation in itertools.permutations(groups[related_hash]):
+            for permutation in permutations(groups[related_hash]):
+                self.steps -= len(permutation)
+                if self.steps < 0:
+                    raise CanonicalizationLimitError(
+                        f"RDFC-1.0 work limit reached ({MAX_PERMUTATION_STEPS} permutation steps):"
+                        " the dataset's blank nodes are too alike (poison dataset refused)"
+                    )
                 issuer_copy = issuer.copy()
                 path = ""
                 recursion: list[str] = []
@@ -134,13 +184,13 @@ class _State:
                         if related not in issuer_copy.issued:
                             recursion.append(related)
                         path += issuer_copy.issue(related)
-                    if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
+                    if chosen_path and path > chosen_path:
                         break
                 else:
                     for related in recursion:
                         result_hash, issuer_copy = self.hash_n_degree(related, issuer_copy)
                         path += issuer_copy.issue(related) + f"<{result_hash}>"
-                        if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
+                        if chosen_path and path > chosen_path:
                             break
                     else:
                         if not chosen_path or path < chosen_path:

@@ -1,0 +1,135 @@
+"""``microcred serve``, ``db upgrade``, ``worker``: running an issuer service.
+
+``serve`` on a fresh machine creates the SQLite database under ``var/``, a master key, and (unless
+``--no-seed``) a demo issuer with the example catalogue, then serves the HTTP API and the public
+pages. Options override the ``MICROCRED_*`` settings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from microcred.bootstrap import Container, build, build_app
+from microcred.config import Settings
+from microcred.service import catalogue, organisations
+from microcred.service.api_keys import authenticate
+from microcred.service.records import Principal
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+DEMO_KEY_FILE = "demo-owner-api-key.txt"
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option("--database", help="database URL (default: MICROCRED_DATABASE_URL or SQLite)"),
+]
+db_app = typer.Typer(help="Database administration.", no_args_is_help=True)
+
+
+def settings_with(*, database: str | None = None, **overrides: Any) -> Settings:
+    """The settings from the environment, with command-line options on top."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if database is not None:
+        given["database_url"] = database
+    return Settings(**given)
+
+
+def operator(container: Container, organisation: str) -> Principal:
+    """The local operator acting as owner of ``organisation`` (slug or id): whoever runs the CLI
+    on the server already holds the database and the master key."""
+    with container.uow() as tx:
+        found = tx.organisations.by_slug(organisation) or tx.organisations.get(organisation)
+    if found is None:
+        raise typer.BadParameter(f"no organisation {organisation!r}", param_hint="--org")
+    return Principal(organisation_id=found.id, role="owner", actor="cli:operator")
+
+
+def seed_demo(container: Container) -> str | None:
+    """On an empty database: a demo issuer and the example catalogue, published.
+
+    Returns the demo owner's API key (also written to ``<data_dir>/demo-owner-api-key.txt``,
+    mode 0600), or None when the database already had organisations.
+    """
+    with container.uow() as tx:
+        if tx.organisations.list():
+            return None
+    _, key = organisations.create_organisation(
+        name="Demo University",
+        country="IE",
+        url="https://demo.microcred.example",
+        slug="demo-university",
+        **container.ports,
+    )
+    owner = authenticate(key, uow=container.uow)
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        _, version = catalogue.create_entry(
+            owner, description=example.read_text(encoding="utf-8"), **container.ports_writes
+        )
+        catalogue.publish_version(owner, version.id, **container.ports_writes)
+    path = container.settings.data_dir / DEMO_KEY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def serve_command(
+    host: Annotated[str | None, typer.Option(help="address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="port to listen on")] = None,
+    database: DatabaseOption = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="public https URL: organisations become did:web issuers")
+    ] = None,
+    seed: Annotated[bool, typer.Option(help="create the demo issuer on an empty database")] = True,
+) -> None:
+    """Run the issuer service: HTTP API, VC API, public catalogue, status lists, DID documents."""
+    import logging
+
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    settings = settings_with(database=database, host=host, port=port, base_url=base_url)
+    container = build(settings)
+    key = seed_demo(container) if seed and settings.seed_demo else None
+    where = f"http://{settings.host}:{settings.port}"
+    typer.echo(f"microcred on {where}  (API docs: {where}/docs, catalogue: {where}/catalogue)")
+    typer.echo(f"database: {container.database_url}")
+    if key:
+        typer.echo(
+            f"demo issuer created; its owner API key (also in {settings.data_dir / DEMO_KEY_FILE}):"
+        )
+        typer.echo(f"  {key}")
+    uvicorn.run(build_app(container), host=settings.host, port=settings.port, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade(database: DatabaseOption = None) -> None:
+    """Create or upgrade the database schema (Alembic migrations, and the job queue's tables)."""
+    settings = settings_with(database=database)
+    container = build(settings, migrate=True)
+    typer.echo(f"database {container.database_url} is up to date", err=True)
+
+
+def worker_command(
+    database: DatabaseOption = None,
+    concurrency: Annotated[int, typer.Option(help="jobs run at once")] = 1,
+) -> None:
+    """Run a bulk issuance worker on the PostgreSQL job queue (start as many as you like)."""
+    from microcred.jobs.pg_queue import ProcrastinateQueue
+
+    container = build(settings_with(database=database), migrate=False)
+    if not isinstance(container.queue, ProcrastinateQueue):
+        raise typer.BadParameter(
+            "workers need PostgreSQL; on SQLite the server runs bulk jobs itself",
+            param_hint="--database",
+        )
+    container.queue.run_worker(concurrency=concurrency)
+
+
+def print_json(value: Any) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
