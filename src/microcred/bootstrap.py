@@ -75,7 +75,11 @@ class Container:
 
     @property
     def issuing(self) -> dict[str, Any]:
-        return {**self.ports, "publisher": self.publisher, "base_url": self.settings.base_url}
+        return {**self.ports, "publisher": self.publisher, "base_url": self.base_url}
+
+    @property
+    def base_url(self) -> str:
+        return self.settings.service_base_url()
 
     def verifier(self) -> Verifier:
         return verifying.verifier(
@@ -83,7 +87,7 @@ class Container:
             cipher=self.cipher,
             clock=utc_now,
             fetcher=fetcher_from_settings(self.settings),
-            base_url=self.settings.base_url,
+            base_url=self.base_url,
         )
 
     @functools.cached_property

@@ -10,9 +10,10 @@ which makes every organisation a ``did:web`` issuer).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -28,9 +29,26 @@ class Settings(BaseSettings):
     port: int = 8000
     seed_demo: bool = True
     bulk_chunk_size: int = 500
-    fetch_allow_hosts: tuple[str, ...] = ()
+    fetch_allow_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     fetch_timeout_s: float = 5.0
     fetch_max_bytes: int = 2 * 1024 * 1024
+
+    @field_validator("fetch_allow_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        """``MICROCRED_FETCH_ALLOW_HOSTS=a.example,b.example`` (commas or spaces)."""
+        if isinstance(value, str):
+            return tuple(part for part in value.replace(",", " ").split() if part)
+        return value
+
+    def service_base_url(self) -> str:
+        """The URL credentials, status lists and DID documents are published under.
+
+        ``base_url`` when set (an https URL with a domain name makes organisations ``did:web``
+        issuers); otherwise this server's own address, so status lists are found where the
+        server actually listens. Set ``MICROCRED_BASE_URL`` for any real deployment.
+        """
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to ``sqlite:///<data_dir>/microcred.db``."""

@@ -53,8 +53,8 @@ class ApiServices:
     bulk: BulkContext
 
     @property
-    def base_url(self) -> str | None:
-        return self.settings.base_url
+    def base_url(self) -> str:
+        return self.settings.service_base_url()
 
 
 def services(request: Request) -> ApiServices:

@@ -37,9 +37,9 @@ def org_create(
     """Create an organisation with its first signing key and owner API key (shown once)."""
     container = build(settings_with(database=database))
     org, key = organisations.create_organisation(
-        name=name, country=country, url=url, slug=slug, **container.ports
+        name=name, country=country, url=url, slug=slug, actor="cli:operator", **container.ports
     )
-    did = issuer_did(org.id, uow=container.uow, base_url=container.settings.base_url)
+    did = issuer_did(org.id, uow=container.uow, base_url=container.base_url)
     if json_output:
         print_json({"id": org.id, "slug": org.slug, "did": did, "api_key": key})
         return

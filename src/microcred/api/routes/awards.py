@@ -56,7 +56,7 @@ def list_awards(
     response: Response,
     q: Annotated[str | None, Query(description="Text to search (learner, credential id).")] = None,
 ) -> Page[AwardOut]:
-    """The organisation's awards, newest first (viewer role)."""
+    """The organisation's awards, in issuing order (viewer role)."""
     return paginate(
         lambda limit, offset: awards.list_awards(
             caller, uow=container.uow, text=q, limit=limit, offset=offset

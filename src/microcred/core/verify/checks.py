@@ -200,15 +200,29 @@ def summarise_proofs(
 
 
 def check_issuer_key(
-    credential: Mapping[str, Any], controllers: Sequence[str | None], *, securing: str
+    credential: Mapping[str, Any],
+    controllers: Sequence[str | None],
+    *,
+    securing: str,
+    self_certified: bool = False,
 ) -> CheckResult:
     """The signing key belongs to the issuer: the verification method's controller is the
-    credential's ``issuer`` (OB 3.0 §8.2; VC-DI 1.0 §4.4 "controller" check)."""
+    credential's ``issuer`` (OB 3.0 §8.2; VC-DI 1.0 §4.4 "controller" check).
+
+    ``self_certified``: the signature verified only against a key embedded in the token (a JWT
+    ``jwk`` header), which proves nothing about who holds it."""
     name = "issuer key"
     issuer = issuer_id(credential)
     if issuer is None:
         return _failed(name, "the credential names no issuer", VC_ERRORS + "MALFORMED_VALUE_ERROR")
     known = [c for c in controllers if c]
+    if not known and self_certified:
+        return _failed(
+            name,
+            "the signature was made with a key carried in the token itself, which anyone can "
+            "create: nothing ties it to the issuer",
+            "https://w3id.org/security#INVALID_VERIFICATION_METHOD",
+        )
     if not known:
         return _skipped(name, f"no verified {securing} signature to tie to the issuer")
     if issuer.lower().startswith("urn:"):
@@ -306,8 +320,8 @@ def check_status_entries(
             results.append(
                 _failed(
                     label,
-                    f"the status list {entry.status_list_credential} could not be retrieved, "
-                    "so revocation cannot be ruled out",
+                    f"the status list {entry.status_list_credential} could not be retrieved, so "
+                    f"it cannot be ruled out that the credential is {_past(entry.status_purpose)}",
                     STATUS_LIST + "STATUS_RETRIEVAL_ERROR",
                 )
             )
@@ -375,10 +389,15 @@ def check_eu_elements(credential: Mapping[str, Any]) -> CheckResult:
 
 
 def check_proofs(
-    credential: Mapping[str, Any], *, resolver: Resolver, loader: DocumentLoader
+    credential: Mapping[str, Any],
+    *,
+    resolver: Resolver,
+    loader: DocumentLoader,
+    now: datetime | None = None,
 ) -> tuple[CheckResult, list[str | None]]:
-    """Run the Data Integrity proof checks; returns the summary and the verified controllers."""
-    checks = verify_proofs(credential, resolver=resolver, loader=loader)
+    """Run the Data Integrity proof checks (a proof's ``expires`` is compared with ``now``);
+    returns the summary and the verified controllers."""
+    checks = verify_proofs(credential, resolver=resolver, loader=loader, now=now)
     return summarise_proofs(checks, supported=is_supported_proof), [
         c.controller for c in checks if c.verified
     ]

@@ -91,12 +91,20 @@ class Verifier:
                 f"the JWT does not verify: {jwt.reason}",
                 jwt.problem_type or VC_ERRORS + "CRYPTOGRAPHIC_SECURITY_ERROR",
             )
-        return self._run(jwt.credential, proof, [jwt.controller], securing="VC-JWT")
+        return self._run(
+            jwt.credential,
+            proof,
+            [jwt.controller],
+            securing="VC-JWT",
+            self_certified=jwt.verified and jwt.controller is None,
+        )
 
     def _verify_document(self, credential: Mapping[str, Any]) -> VerificationReport:
         outcome = _guard(
             "proof",
-            lambda: checks.check_proofs(credential, resolver=self.resolver, loader=self.loader),
+            lambda: checks.check_proofs(
+                credential, resolver=self.resolver, loader=self.loader, now=self.clock()
+            ),
         )
         if isinstance(outcome, CheckResult):
             return self._run(credential, outcome, [], securing="Data Integrity")
@@ -110,6 +118,7 @@ class Verifier:
         controllers: list[str | None],
         *,
         securing: str,
+        self_certified: bool = False,
     ) -> VerificationReport:
         now = self.clock()
         results: list[CheckResult] = []
@@ -122,7 +131,9 @@ class Verifier:
         results.append(
             _guard(
                 "issuer key",
-                lambda: checks.check_issuer_key(credential, controllers, securing=securing),
+                lambda: checks.check_issuer_key(
+                    credential, controllers, securing=securing, self_certified=self_certified
+                ),
             )
         )
         results.append(_guard("validity period", lambda: checks.check_validity(credential, now)))

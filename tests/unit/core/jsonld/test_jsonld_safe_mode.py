@@ -102,6 +102,28 @@ def test_poison_clique_is_refused(size: int) -> None:
         _canon(_clique(size))
 
 
+def test_poison_alike_named_graphs_are_refused_by_the_permutation_cap() -> None:
+    """Three alike blank-named graphs of five alike 11-type nodes: each graph relates every node
+    11 times, so §4.8 permutes 55-item lists with repeats (jsonld.js needs about a minute to
+    refuse this document); the permutation cap refuses it in well under a second."""
+    document = {
+        "@context": VOCAB,
+        "@id": "http://example.org/s",
+        "part": [
+            {
+                "@id": f"_:g{graph}",
+                "@graph": [
+                    {"@id": f"_:n{graph}-{node}", "@type": [f"T{kind}" for kind in range(11)]}
+                    for node in range(5)
+                ],
+            }
+            for graph in range(3)
+        ],
+    }
+    with pytest.raises(CanonicalizationLimitError, match=r"permutation steps.*poison"):
+        _canon(document)
+
+
 def test_colliding_blank_nodes_that_are_not_poison_match_pyoxigraph() -> None:
     """Two identical results (same first-degree hash) need the n-degree step; result is exact."""
     document = {

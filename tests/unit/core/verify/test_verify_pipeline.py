@@ -236,3 +236,52 @@ def test_poison_blank_node_clique_is_refused_quickly() -> None:
     credential["credentialSubject"]["https://ex.org/poison"] = clique
     report = Verifier(clock=lambda: NOW).verify(credential)
     assert not report.verified
+
+
+def test_a_jwt_signed_with_its_own_embedded_key_is_not_tied_to_the_issuer() -> None:
+    import base64
+
+    from microcred.core.keys.keypair import Ed25519KeyPair
+
+    key = Ed25519KeyPair.generate(bytes(range(32)))
+    credential = load(PEER / "ob3-signed.json")
+    credential.pop("proof")
+
+    def part(value: Any) -> str:
+        raw = json.dumps(value, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    jwk = {
+        "kty": "OKP",
+        "crv": "Ed25519",
+        "x": base64.urlsafe_b64encode(key.public_key).rstrip(b"=").decode(),
+    }
+    signing_input = f"{part({'alg': 'EdDSA', 'typ': 'vc+jwt', 'jwk': jwk})}.{part(credential)}"
+    signature = key.signer().sign(signing_input.encode())
+    token = signing_input + "." + base64.urlsafe_b64encode(signature).rstrip(b"=").decode()
+    report = Verifier(clock=lambda: NOW).verify(token)
+    assert report.check("proof").passed  # type: ignore[union-attr]
+    assert not report.verified
+    assert "carried in the token itself" in report.check("issuer key").reason  # type: ignore[union-attr]
+
+
+def test_an_expired_proof_is_refused() -> None:
+    from microcred.core.keys.keypair import Ed25519KeyPair
+    from microcred.core.proofs.data_integrity import add_proof
+
+    key = Ed25519KeyPair.generate(bytes(range(32)))
+    unsigned = load(PEER / "ob3-unsigned.json")
+    unsigned["issuer"] = (
+        {**unsigned["issuer"], "id": key.did} if isinstance(unsigned["issuer"], dict) else key.did
+    )
+    signed = add_proof(
+        unsigned,
+        signer=key.signer(),
+        created="2026-01-01T00:00:00Z",
+        expires="2026-06-01T00:00:00Z",
+        loader=default_loader(),
+    )
+    assert Verifier(clock=lambda: datetime(2026, 3, 1, tzinfo=UTC)).verify(signed).verified
+    late = Verifier(clock=lambda: NOW).verify(signed)
+    assert not late.verified
+    assert [c.name for c in late.failures] == ["proof"]
