@@ -12,6 +12,9 @@ credentials per second. Run:
 Machines are shared and noisy: besides wall-clock rates, the client CPU time per credential is
 printed (this process plus its worker processes; the PostgreSQL server's own CPU is not counted).
 
+``--profile K`` instead profiles ``issue_batch`` in this process on K chunks (SQLite) with
+cProfile and prints the functions taking most time (see docs/performance.md, "Bulk issuance").
+
 Workers: on SQLite, N processes share the job's chunks (chunk k goes to worker k mod N) and
 record progress through ``record_chunk``; on PostgreSQL, N procrastinate worker processes run
 the ``microcred.bulk`` task and its chunk tasks (``microcred.jobs.pg_queue``).
@@ -51,10 +54,10 @@ from microcred.service.bulk import (  # noqa: E402
     run_bulk_job,
     start_bulk_job,
 )
-from microcred.service.issuing import issue_batch  # noqa: E402
+from microcred.service.issuing import IssueRequest, issue_batch  # noqa: E402
 from microcred.store.cipher import AesGcmCipher  # noqa: E402
 from microcred.store.engine import make_engine, upgrade  # noqa: E402
-from microcred.store.tables import awards  # noqa: E402
+from microcred.store.tables import awards, bulk_jobs  # noqa: E402
 from microcred.store.unit_of_work import SqlUnitOfWork  # noqa: E402
 
 DESCRIPTION = (ROOT / "examples" / "data-protection-by-design.yaml").read_text(encoding="utf-8")
@@ -172,19 +175,23 @@ def run_case(setup: Setup, *, n: int, workers: int, size: int, postgres: bool) -
         ]
     for p in procs:
         p.start()
+    # Poll two columns, not the job: its report holds every packed row (MBs at 100k rows).
+    poll = make_engine(setup.url)
+    progress = select(bulk_jobs.c.state, bulk_jobs.c.issued).where(bulk_jobs.c.id == job.id)
     while True:
         try:
-            with ctx.uow() as uow:
-                state = uow.bulk_jobs.get(job.id)
+            with poll.connect() as connection:
+                state = connection.execute(progress).one()
         except OperationalError:  # SQLite: a worker holds the write lock for a whole chunk
+            time.sleep(0.05)
             continue
-        assert state is not None
         if state.state in ("finished", "failed") or (
             procs and not any(p.is_alive() for p in procs)
         ):
             break
         time.sleep(0.2)
     finished = time.perf_counter()
+    poll.dispose()
     for p in procs:
         if p.pid is not None and p.is_alive():
             os.kill(p.pid, signal.SIGTERM)
@@ -228,6 +235,37 @@ def _drop(server: str, url: str) -> None:
         c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def profile(chunks: int, size: int) -> None:
+    """cProfile ``issue_batch`` on ``chunks`` chunks of ``size`` rows (after one warm-up)."""
+    import cProfile
+    import pstats
+
+    with tempfile.TemporaryDirectory() as tmp:
+        setup = prepare(f"sqlite:///{tmp}/profile.db")
+        issue = make_ctx(setup.url, setup.master_key, size).issue
+        lines = make_csv(size * (chunks + 1)).decode().splitlines()[1:]
+        requests = [
+            IssueRequest(
+                {"given_name": given, "family_name": family, "email": email},
+                grade=grade,
+                row_key=row_id,
+            )
+            for row_id, given, family, email, grade in (line.split(",") for line in lines)
+        ]
+        issue(setup.principal, version_id=setup.version_id, rows=requests[:size])
+        profiler = cProfile.Profile()
+        started, cpu = time.perf_counter(), time.process_time()
+        profiler.enable()
+        for k in range(1, chunks + 1):
+            batch = requests[k * size : (k + 1) * size]
+            issue(setup.principal, version_id=setup.version_id, rows=batch)
+        profiler.disable()
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        each = cpu / chunks / size * 1e6
+        print(f"{chunks * size} credentials: {wall:.2f} s, {each:.0f} us CPU each (profiled)")
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000)
@@ -236,7 +274,11 @@ def main() -> None:
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--profile", type=int, default=0, metavar="K")
     args = parser.parse_args()
+    if args.profile:
+        profile(args.profile, args.chunk_size)
+        return
     counts = [int(w) for w in args.workers.split(",")]
     print(f"bulk issuance of {args.n:,} awards, chunks of {args.chunk_size}, {os.cpu_count()} CPUs")
     if not args.no_sqlite:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -30,11 +31,13 @@ from microcred.service.records import (
     BulkJobRecord,
     CatalogueEntry,
     CatalogueVersion,
+    DeliveryRecord,
     Organisation,
     SigningKeyRecord,
     StatusListRecord,
     StatusPurpose,
     StatusRef,
+    WebhookRecord,
 )
 
 # ---- small ports ---------------------------------------------------------------------------
@@ -136,6 +139,8 @@ class _Tables:
     signed: dict[str, tuple[int, str]] = field(default_factory=dict)
     bulk_jobs: dict[str, BulkJobRecord] = field(default_factory=dict)
     audit: list[AuditEvent] = field(default_factory=list)
+    webhooks: dict[str, WebhookRecord] = field(default_factory=dict)
+    deliveries: dict[str, DeliveryRecord] = field(default_factory=dict)
 
     def copy(self) -> _Tables:
         return _Tables(**{name: type(value)(value) for name, value in self.__dict__.items()})
@@ -330,18 +335,29 @@ class FakeAwards(_Repo):
 
 class FakeStatusLists(_Repo):
     def reserve(
-        self, organisation_id: str, purpose: StatusPurpose, count: int, *, rng: RandomBytes
+        self,
+        organisation_id: str,
+        purpose: StatusPurpose,
+        count: int,
+        *,
+        rng: RandomBytes,
+        key_id: str,
     ) -> list[StatusRef]:
-        """Works on the COMMITTED state and copies the result into this unit of work."""
+        """Works on the COMMITTED state and copies the result into this unit of work; only
+        lists bound to ``key_id`` are used or opened."""
         store = self._uow.store
         store.reserve_calls += 1
         committed = store.tables
+        if count and key_id not in committed.signing_keys:
+            raise IntegrityError(f"no signing key {key_id} (foreign key)")
         refs: list[StatusRef] = []
         for _ in range(count):
             lists = [
                 s
                 for s in committed.status_lists.values()
-                if s.organisation_id == organisation_id and s.purpose == purpose
+                if s.organisation_id == organisation_id
+                and s.purpose == purpose
+                and s.key_id == key_id
             ]
             current = next((s for s in lists if s.allocated_count < s.length), None)
             if current is None:
@@ -349,6 +365,7 @@ class FakeStatusLists(_Repo):
                     id=str(uuid.UUID(bytes=rng(16), version=4)),
                     organisation_id=organisation_id,
                     purpose=purpose,
+                    key_id=key_id,
                     length=store.list_length,
                     bits=bytes(store.list_length // 8),
                     allocated_count=0,
@@ -440,6 +457,8 @@ class FakeUnitOfWork:
         self.status_lists = FakeStatusLists(self)
         self.bulk_jobs = FakeBulkJobs(self)
         self.audit = FakeAudit(self)
+        self.webhooks = FakeWebhooks(self)
+        self.deliveries = FakeDeliveries(self)
         self._generation = -1
 
     def __enter__(self) -> Self:
@@ -462,3 +481,96 @@ class FakeUnitOfWork:
         self.store.generation += 1
         self.store.commits += 1
         self._generation = self.store.generation
+
+
+# ---- webhooks ------------------------------------------------------------------------------
+
+
+class FakeWebhooks(_Repo):
+    def add(self, webhook: WebhookRecord) -> None:
+        if webhook.id in self.t.webhooks:
+            raise IntegrityError(f"webhook {webhook.id} exists")
+        self.t.webhooks[webhook.id] = webhook
+
+    def get(self, webhook_id: str) -> WebhookRecord | None:
+        return self.t.webhooks.get(webhook_id)
+
+    def list_for(self, organisation_id: str) -> list[WebhookRecord]:
+        hooks = [w for w in self.t.webhooks.values() if w.organisation_id == organisation_id]
+        return sorted(hooks, key=lambda w: (w.created_at, w.id))
+
+    def update(self, webhook: WebhookRecord) -> None:
+        self.t.webhooks[webhook.id] = webhook
+
+
+class FakeDeliveries(_Repo):
+    def add_many(self, deliveries: Sequence[DeliveryRecord]) -> None:
+        for delivery in deliveries:
+            if delivery.id in self.t.deliveries:
+                raise IntegrityError(f"delivery {delivery.id} exists")
+            if delivery.webhook_id not in self.t.webhooks:
+                raise IntegrityError(f"no webhook {delivery.webhook_id} (foreign key)")
+            self.t.deliveries[delivery.id] = delivery
+
+    def get(self, delivery_id: str) -> DeliveryRecord | None:
+        return self.t.deliveries.get(delivery_id)
+
+    def claim_due(
+        self, *, now: datetime, lease_until: datetime, limit: int
+    ) -> list[DeliveryRecord]:
+        due = [
+            d
+            for d in self.t.deliveries.values()
+            if d.status == "pending" and d.next_attempt_at is not None and d.next_attempt_at <= now
+        ]
+        due.sort(key=lambda d: (d.next_attempt_at or now, d.id))
+        claimed = [replace(d, next_attempt_at=lease_until) for d in due[:limit]]
+        for delivery in claimed:
+            self.t.deliveries[delivery.id] = delivery
+        return claimed
+
+    def update(self, delivery: DeliveryRecord) -> None:
+        self.t.deliveries[delivery.id] = delivery
+
+    def cancel_pending(self, webhook_id: str) -> int:
+        pending = [
+            d
+            for d in self.t.deliveries.values()
+            if d.webhook_id == webhook_id and d.status == "pending"
+        ]
+        for delivery in pending:
+            self.t.deliveries[delivery.id] = replace(
+                delivery, status="cancelled", next_attempt_at=None
+            )
+        return len(pending)
+
+    def list_for(self, webhook_id: str, *, limit: int, offset: int) -> list[DeliveryRecord]:
+        found = [d for d in self.t.deliveries.values() if d.webhook_id == webhook_id]
+        found.sort(key=lambda d: (d.created_at, d.id), reverse=True)
+        return found[offset : offset + limit]
+
+
+class ScriptedSender:
+    """A webhook receiver in memory: answers each POST with the next scripted status (the last
+    one repeats); an exception in the script is raised instead, as a failed connection."""
+
+    def __init__(self, *answers: int | Exception) -> None:
+        self.answers = list(answers) or [200]
+        self.requests: list[tuple[str, bytes, dict[str, str]]] = []
+
+    def __call__(self, url: str, body: bytes, headers: Mapping[str, str]) -> int:
+        self.requests.append((url, body, dict(headers)))
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def public_urls_only(url: str) -> str | None:
+    """A stand-in for the outbound guard's check: https URLs on names, no IP literals."""
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return "only https URLs are allowed"
+    if not parts.hostname or parts.hostname.replace(".", "").isdigit():
+        return f"{parts.hostname} is not a public host name"
+    return None

@@ -3,16 +3,21 @@
 ``build(settings)`` opens the database (SQLite file by default, PostgreSQL when configured),
 loads the master key, and binds the ports of :mod:`microcred.service.ports` to their adapters:
 SQLAlchemy units of work, AES-GCM key encryption, the guarded HTTP fetcher, the job queue
-(in-process on SQLite, procrastinate on PostgreSQL) and the event publisher. The CLI and the
-HTTP app get everything they need from the returned :class:`Container`.
+(in-process on SQLite, procrastinate on PostgreSQL) and the event publisher (the log and the
+webhook outbox). The CLI and the HTTP app get everything they need from the returned
+:class:`Container`; :func:`build_app` also runs the webhook delivery thread for the app's
+lifetime.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 import functools
 import logging
 import os
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,19 +30,26 @@ from microcred.api.app import create_app
 from microcred.api.dependencies import ApiServices
 from microcred.config import Settings
 from microcred.core.verify.pipeline import Verifier
-from microcred.jobs.events import LogPublisher
+from microcred.jobs.events import FanOutPublisher, LogPublisher
 from microcred.jobs.inprocess import InProcessQueue, bulk_handlers
 from microcred.jobs.pg_queue import ProcrastinateQueue, setup_schema
+from microcred.jobs.webhook_runner import WebhookRunner
 from microcred.jobs.xlsx import read_xlsx
 from microcred.net.fetcher import GuardedFetcher, fetcher_from_settings
-from microcred.service import issuing, verifying
+from microcred.net.webhooks import HttpWebhookSender, webhook_sender_from_settings
+from microcred.service import issuing, verifying, webhooks
 from microcred.service.bulk import BulkContext, resume_bulk_jobs
-from microcred.service.ports import JobQueue, UnitOfWork
+from microcred.service.ports import EventPublisher, JobQueue, UnitOfWork
+from microcred.service.records import DeliveryRecord
 from microcred.store.cipher import AesGcmCipher, load_or_create_master_key
 from microcred.store.engine import make_engine, upgrade
 from microcred.store.unit_of_work import SqlUnitOfWork
+from microcred.web import install_web
 
 _log = logging.getLogger(__name__)
+
+WEBHOOK_POLL_S = 2.0
+"""How often the webhook runner looks for due deliveries."""
 
 
 def utc_now() -> datetime:
@@ -58,7 +70,12 @@ class Container:
     engine: Engine
     cipher: AesGcmCipher
     queue: JobQueue
-    publisher: LogPublisher = field(default_factory=LogPublisher)
+    publisher: EventPublisher = field(init=False)
+    """Each event to the log and to the webhook outbox."""
+
+    def __post_init__(self) -> None:
+        outbox = webhooks.OutboxPublisher(uow=self.uow, clock=utc_now, rng=os.urandom)
+        self.publisher = FanOutPublisher(LogPublisher(), outbox)
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self.engine)
@@ -101,6 +118,22 @@ class Container:
         return self._verifier
 
     @functools.cached_property
+    def webhook_sender(self) -> HttpWebhookSender:
+        """The guarded POST of webhook deliveries (the fetcher's allow-list and time limit)."""
+        return webhook_sender_from_settings(self.settings)
+
+    def deliver_webhooks(self, now: datetime | None = None) -> list[DeliveryRecord]:
+        """Send the webhook deliveries due at ``now`` (default: now); what was attempted."""
+        return webhooks.deliver_due(
+            uow=self.uow, cipher=self.cipher, clock=utc_now, sender=self.webhook_sender, now=now
+        )
+
+    @functools.cached_property
+    def webhook_runner(self) -> WebhookRunner:
+        """The thread that drains the webhook outbox every :data:`WEBHOOK_POLL_S` seconds."""
+        return WebhookRunner(self.deliver_webhooks, interval_s=WEBHOOK_POLL_S)
+
+    @functools.cached_property
     def bulk(self) -> BulkContext:
         return BulkContext(
             uow=self.uow,
@@ -129,6 +162,7 @@ class Container:
             events=self.publisher,
             verifier=self.verifier,
             bulk=self.bulk,
+            webhook_url_refusal=self.webhook_sender.refusal,
         )
 
 
@@ -157,10 +191,34 @@ def build(settings: Settings, *, migrate: bool = True) -> Container:
     return container
 
 
-def build_app(container: Container, *, resume_jobs: bool = True) -> FastAPI:
-    """The HTTP application; bulk jobs cut short by a restart are queued again."""
+def build_app(
+    container: Container, *, resume_jobs: bool = True, deliver_webhooks: bool = True
+) -> FastAPI:
+    """The HTTP application; bulk jobs cut short by a restart are queued again. Unless
+    ``deliver_webhooks=False``, the container's webhook runner delivers from the outbox while
+    the app runs (started and stopped by the app's lifespan)."""
     if resume_jobs:
         resumed = resume_bulk_jobs(ctx=container.bulk)
         if resumed:
             _log.info("resumed %d bulk job(s)", len(resumed))
-    return create_app(container.api_services())
+    app = create_app(container.api_services())
+    install_web(app, uow=container.uow, base_url=container.base_url)
+    if deliver_webhooks:
+        _run_during_lifespan(app, container.webhook_runner)
+    return app
+
+
+def _run_during_lifespan(app: FastAPI, runner: WebhookRunner) -> None:
+    """Start ``runner`` when the app starts, stop it when the app shuts down."""
+    inner = app.router.lifespan_context
+
+    @contextlib.asynccontextmanager
+    async def lifespan(application: Any) -> AsyncIterator[Any]:
+        runner.start()
+        try:
+            async with inner(application) as state:
+                yield state
+        finally:
+            await asyncio.to_thread(runner.stop)
+
+    app.router.lifespan_context = lifespan

@@ -22,6 +22,7 @@ from microcred.api.routes import (
     public,
     vc_api,
     verify,
+    webhooks,
 )
 
 API_VERSION = "1.0.0"
@@ -41,6 +42,13 @@ TAGS: list[dict[str, Any]] = [
     {"name": "Keys", "description": "The organisation's Ed25519 signing keys (public halves)."},
     {"name": "API keys", "description": "Keys for systems; the secret is shown once."},
     {"name": "Audit", "description": "Who issued, revoked or changed what."},
+    {
+        "name": "Webhooks",
+        "description": "Events (`award.issued`, `award.revoked`, `award.suspended`, "
+        "`award.unsuspended`, `bulk.finished`) POSTed to the organisation's URLs, signed "
+        "Standard Webhooks style (`webhook-id`, `webhook-timestamp`, `webhook-signature: "
+        "v1,<base64 HMAC-SHA256 of id.timestamp.body>`), retried with back-off.",
+    },
     {
         "name": "Public",
         "description": "Credentials by id, DID documents, status lists, catalogue, contexts.",
@@ -100,6 +108,7 @@ def create_app(services: ApiServices) -> FastAPI:
     problems.install(app)
     for module in (vc_api, verify, credentials, public, catalogue, awards, bulk, organisation):
         app.include_router(module.router)
+    app.include_router(webhooks.router)
     app.add_middleware(BodyLimit, max_bytes=MAX_JSON_BYTES, exempt_prefixes=("/api/v1/bulk-jobs",))
     _add_problem_schema(app)
     return app

@@ -26,8 +26,14 @@ from microcred.service.ports import (
     KeyCipher,
     RandomBytes,
     UnitOfWorkFactory,
+    UrlRefusal,
 )
 from microcred.service.records import Principal
+
+
+def no_webhooks(url: str) -> str:
+    """The URL check of an app that delivers no webhooks: every URL is refused."""
+    return "this server has no webhook sender configured"
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class ApiServices:
     others' through the guarded fetcher. It is called once per request, so it may be cheap
     (e.g. return one shared, thread-safe instance). ``bulk`` is the bulk use cases' context
     (its ``issue`` bound to the issuance use case, its ``queue`` the job queue).
+    ``webhook_url_refusal`` is the outbound guard's check of a webhook URL at registration; by
+    default every URL is refused (an app without a webhook sender registers none).
     """
 
     settings: Settings
@@ -51,6 +59,7 @@ class ApiServices:
     events: EventPublisher
     verifier: Callable[[], Verifier]
     bulk: BulkContext
+    webhook_url_refusal: UrlRefusal = no_webhooks
 
     @property
     def base_url(self) -> str:

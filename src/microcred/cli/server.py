@@ -119,7 +119,8 @@ def worker_command(
     database: DatabaseOption = None,
     concurrency: Annotated[int, typer.Option(help="jobs run at once")] = 1,
 ) -> None:
-    """Run a bulk issuance worker on the PostgreSQL job queue (start as many as you like)."""
+    """Run a worker on the PostgreSQL job queue: bulk issuance chunks and webhook deliveries
+    (start as many as you like, on one or many machines)."""
     from microcred.jobs.pg_queue import ProcrastinateQueue
 
     container = build(settings_with(database=database), migrate=False)
@@ -128,7 +129,11 @@ def worker_command(
             "workers need PostgreSQL; on SQLite the server runs bulk jobs itself",
             param_hint="--database",
         )
-    container.queue.run_worker(concurrency=concurrency)
+    container.webhook_runner.start()  # deliveries are claimed, so several workers are safe
+    try:
+        container.queue.run_worker(concurrency=concurrency)
+    finally:
+        container.webhook_runner.stop()
 
 
 def print_json(value: Any) -> None:

@@ -6,40 +6,37 @@ Implements the ``Fetcher`` port (``microcred.service.ports``): controller docume
 
 Guards, in order, for every hop:
 
-1. only ``https`` (``http`` for allow-listed hosts only, which exist for tests and intranets);
-   no user-info in the URL;
-2. the host is resolved once and every address must be public: loopback, private, shared,
-   link-local, multicast, reserved, unspecified and documentation ranges are refused for IPv4
-   and IPv6, including IPv4 addresses embedded in IPv6 (mapped, NAT64, 6to4, Teredo);
-   allow-listed hosts skip this check, not the others;
-3. the connection goes to the vetted address itself (the URL carries the IP, ``Host`` and TLS
-   SNI carry the name, certificates are checked against the name), so a second DNS answer can
-   never redirect it (no DNS-rebinding gap); connections are never reused across requests;
-4. redirects are followed by hand, at most ``max_redirects``, each hop vetted again;
-5. a time limit for the whole fetch, a byte limit enforced while streaming, and a content type
+1. the SSRF guard of :mod:`microcred.net.guard`: https only (http for allow-listed hosts),
+   public addresses only (unless allow-listed), the connection pinned to the vetted address;
+2. redirects are followed by hand, at most ``max_redirects``, each hop vetted again;
+3. a time limit for the whole fetch, a byte limit enforced while streaming, and a content type
    that can hold a JSON document or a JWT.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import ssl
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import ClassVar
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 
 from microcred.config import Settings
 from microcred.errors import MICROCRED, MicrocredError
+from microcred.net.guard import (
+    Resolve,
+    Target,
+    UnsafeUrl,
+    UrlGuard,
+    pinned_client,
+    pinned_request,
+    refusal,
+    system_resolve,
+)
 
-Resolve = Callable[[str, int], Sequence[str]]
-"""Host name and port -> IP addresses as strings (``getaddrinfo`` in production)."""
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+__all__ = ["FetchError", "GuardedFetcher", "fetcher_from_settings", "refusal"]
 
 DEFAULT_ACCEPT = (
     "application/did+ld+json, application/did+json, application/vc+ld+json, "
@@ -57,8 +54,6 @@ JSON_OR_JWT_TYPES = frozenset(
     }
 )
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
-_USER_AGENT = "microcred (+https://w3id.org/microcred)"
 
 
 class FetchError(MicrocredError):
@@ -70,60 +65,6 @@ class FetchError(MicrocredError):
         self.url = url
         self.reason = reason
         super().__init__(f"cannot fetch {url}: {reason}")
-
-
-def system_resolve(host: str, port: int) -> list[str]:
-    """Every address ``getaddrinfo`` gives for ``host`` (TCP), in its order, deduplicated."""
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    seen: list[str] = []
-    for info in infos:
-        address = str(info[4][0]).split("%", 1)[0]
-        if address not in seen:
-            seen.append(address)
-    return seen
-
-
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    if ip.ipv4_mapped is not None:
-        return ip.ipv4_mapped
-    if ip in _NAT64:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    if ip.sixtofour is not None:
-        return ip.sixtofour
-    if ip.teredo is not None:
-        return ip.teredo[1]
-    return None
-
-
-def refusal(ip: IPAddress) -> str | None:
-    """Why a connection to ``ip`` is refused, or None for a public unicast address."""
-    if isinstance(ip, ipaddress.IPv6Address):
-        inner = _embedded_ipv4(ip)
-        if inner is not None:
-            why = refusal(inner)
-            return f"it embeds the IPv4 address {inner}, and {why}" if why else None
-    for test, label in (
-        (ip.is_unspecified, "unspecified"),
-        (ip.is_loopback, "loopback"),
-        (ip.is_link_local, "link-local"),
-        (ip.is_multicast, "multicast"),
-        (ip.is_reserved, "reserved"),
-        (ip.is_private, "private"),
-    ):
-        if test:
-            return f"{ip} is a {label} address"
-    if not ip.is_global:
-        return f"{ip} is not a public address"
-    return None
-
-
-@dataclass(frozen=True)
-class _Target:
-    """One vetted hop: the URL to request (host replaced by the IP) and its headers."""
-
-    url: str
-    host_header: str
-    sni: str | None
 
 
 class GuardedFetcher:
@@ -146,19 +87,12 @@ class GuardedFetcher:
     ) -> None:
         if timeout_s <= 0 or max_bytes <= 0 or max_redirects < 0:
             raise ValueError("timeout_s and max_bytes must be positive, max_redirects >= 0")
-        self._allow = frozenset(h.strip("[]").lower() for h in allow_hosts)
+        self._guard = UrlGuard(allow_hosts=allow_hosts, resolve=resolve)
         self._timeout_s = timeout_s
         self._max_bytes = max_bytes
         self._max_redirects = max_redirects
         self._accept_types = frozenset(t.lower() for t in accept_types)
-        self._resolve = resolve
-        self._client = httpx.Client(
-            verify=verify,
-            trust_env=False,  # a proxy from the environment would defeat address pinning
-            follow_redirects=False,
-            timeout=httpx.Timeout(timeout_s),
-            limits=httpx.Limits(max_keepalive_connections=0),
-        )
+        self._client = pinned_client(timeout_s=timeout_s, verify=verify)
 
     def __call__(self, url: str) -> bytes:
         deadline = time.monotonic() + self._timeout_s
@@ -177,91 +111,25 @@ class GuardedFetcher:
 
     # --- guards -------------------------------------------------------------------------------
 
-    def _vet(self, url: str) -> _Target:
-        """Check the URL and its host's addresses; the target pins the first vetted address."""
+    def _vet(self, url: str) -> Target:
         try:
-            parts = urlsplit(url)
-            port = parts.port
-        except ValueError as exc:
-            raise FetchError(url, f"not a valid URL ({exc})") from None
-        if parts.scheme not in ("https", "http"):
-            raise FetchError(url, f"the {parts.scheme or 'missing'} scheme is not fetched")
-        host = (parts.hostname or "").lower()
-        if not host:
-            raise FetchError(url, "the URL has no host")
-        allowed = host in self._allow
-        if parts.scheme == "http" and not allowed:
-            raise FetchError(url, "only https URLs are fetched (http only for allow-listed hosts)")
-        if parts.username is not None or parts.password is not None:
-            raise FetchError(url, "URLs with user names or passwords are not fetched")
-        if port == 0:
-            raise FetchError(url, "port 0 is not valid")
-        port = port or (443 if parts.scheme == "https" else 80)
-        addresses = self._addresses(url, host, port)
-        if not allowed:
-            for ip in addresses:
-                why = refusal(ip)
-                if why is not None:
-                    where = "the address" if _is_ip(host) else f"the host {host} resolves to"
-                    raise FetchError(url, f"{where} a forbidden address: {why}")
-        ip = addresses[0]
-        literal = f"[{ip}]" if ip.version == 6 else str(ip)
-        default_port = 443 if parts.scheme == "https" else 80
-        netloc = f"{literal}:{port}"
-        host_header = parts.hostname or host
-        if ":" in host_header:
-            host_header = f"[{host_header}]"
-        if port != default_port:
-            host_header = f"{host_header}:{port}"
-        path = parts.path or "/"
-        query = f"?{parts.query}" if parts.query else ""
-        sni = None if _is_ip(host) else host
-        return _Target(f"{parts.scheme}://{netloc}{path}{query}", host_header, sni)
-
-    def _addresses(self, url: str, host: str, port: int) -> list[IPAddress]:
-        if _is_ip(host):
-            return [ipaddress.ip_address(host)]
-        try:
-            raw = self._resolve(host, port)
-        except (OSError, UnicodeError) as exc:
-            raise FetchError(url, f"the host {host} cannot be resolved ({exc})") from None
-        addresses: list[IPAddress] = []
-        for item in raw:
-            try:
-                addresses.append(ipaddress.ip_address(item.split("%", 1)[0]))
-            except ValueError:
-                raise FetchError(url, f"the resolver gave a malformed address {item!r}") from None
-        if not addresses:
-            raise FetchError(url, f"the host {host} has no address")
-        return addresses
+            return self._guard.vet(url)
+        except UnsafeUrl as exc:
+            raise FetchError(url, exc.reason) from None
 
     # --- the request --------------------------------------------------------------------------
 
-    def _get(self, url: str, target: _Target, deadline: float) -> bytes | str:
+    def _get(self, url: str, target: Target, deadline: float) -> bytes | str:
         """The body of a 200 answer, or the ``Location`` of a redirect."""
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise FetchError(url, f"timed out after {self._timeout_s:g} s")
-        extensions: dict[str, object] = {
-            "timeout": {
-                "connect": remaining,
-                "read": remaining,
-                "write": remaining,
-                "pool": remaining,
-            }
-        }
-        if target.sni is not None:
-            extensions["sni_hostname"] = target.sni
-        request = self._client.build_request(
+        request = pinned_request(
+            self._client,
             "GET",
-            target.url,
-            headers={
-                "Host": target.host_header,
-                "Accept": DEFAULT_ACCEPT,
-                "Accept-Encoding": "identity",
-                "User-Agent": _USER_AGENT,
-            },
-            extensions=extensions,
+            target,
+            headers={"Accept": DEFAULT_ACCEPT, "Accept-Encoding": "identity"},
+            timeout_s=remaining,
         )
         try:
             response = self._client.send(request, stream=True)
@@ -313,14 +181,6 @@ class GuardedFetcher:
         except httpx.HTTPError as exc:
             raise FetchError(url, f"the response broke off ({type(exc).__name__})") from None
         return bytes(body)
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def fetcher_from_settings(settings: Settings) -> GuardedFetcher:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Protocol, runtime_checkable
 
 from microcred.service.ports import EventPublisher
 
@@ -28,9 +28,27 @@ class Event:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
+@runtime_checkable
+class BatchEventPublisher(Protocol):
+    """A publisher that takes the events of one commit at once (one outbox write for a bulk
+    chunk of 500 awards, not 500)."""
+
+    def publish(self, organisation_id: str, event: str, data: Mapping[str, Any]) -> None: ...
+    def publish_many(self, events: Sequence[Event]) -> None: ...
+
+
 def publish_events(publisher: EventPublisher, events: Iterable[Event]) -> None:
-    """Hand every event to ``publisher``. The change is already committed, so a failing
-    publisher is logged, never raised: the caller's operation did succeed."""
+    """Hand every event to ``publisher`` (all at once when it is a
+    :class:`BatchEventPublisher`). The change is already committed, so a failing publisher is
+    logged, never raised: the caller's operation did succeed."""
+    if isinstance(publisher, BatchEventPublisher):
+        batch = list(events)
+        try:
+            if batch:
+                publisher.publish_many(batch)
+        except Exception:
+            _log.exception("could not publish %d event(s)", len(batch))
+        return
     for event in events:
         try:
             publisher.publish(event.organisation_id, event.name, dict(event.data))

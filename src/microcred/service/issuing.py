@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from microcred.core.formats.ob3 import build_credential
+from microcred.core.formats.ob3 import CredentialTemplate, prepare_credential
 from microcred.core.jsonld.loader import DocumentLoader, default_loader
 from microcred.core.model import (
     Award,
     Evidence,
     IssuerProfile,
     Learner,
-    MicroCredential,
     learner_to_dict,
     load_learner,
 )
@@ -107,10 +106,8 @@ def _evidence(items: Sequence[Mapping[str, Any]], problems: list[str]) -> tuple[
 def _build(
     request: IssueRequest,
     *,
-    mc: MicroCredential,
-    issuer: IssuerProfile,
+    template: CredentialTemplate,
     award_id: str,
-    achievement_id: str,
     issued: datetime,
     base_url: str | None,
     rng: RandomBytes,
@@ -130,22 +127,17 @@ def _build(
         problems.append("valid until: must have a time zone")
     if problems or learner is None:
         raise SpecValidationError(problems)
+    credential_id = credential_url(base_url, award_id)
     award = Award(
         learner=learner,
-        micro_credential=mc,
+        micro_credential=template.micro_credential,
         issued=issued,
         grade=request.grade,
         evidence=evidence,
         valid_until=request.valid_until,
-        credential_id=credential_url(base_url, award_id),
+        credential_id=credential_id,
     )
-    return learner, build_credential(
-        award,
-        issuer=issuer,
-        credential_id=credential_url(base_url, award_id),
-        salt=rng(16).hex(),
-        achievement_id=achievement_id,
-    )
+    return learner, template.build(award, credential_id=credential_id, salt=rng(16).hex())
 
 
 def xsd_datetime(value: datetime) -> str:
@@ -172,20 +164,40 @@ def issuer_profile(identity: IssuerIdentity) -> IssuerProfile:
     )
 
 
-def credential_text(secured: dict[str, Any] | str) -> str:
-    """The exact text stored and served for a secured credential (compact JSON or the JWS)."""
+def credential_text(
+    secured: dict[str, Any] | str,
+    *,
+    unsigned: dict[str, Any] | None = None,
+    template: CredentialTemplate | None = None,
+) -> str:
+    """The exact text stored and served for a secured credential (compact JSON or the JWS).
+
+    Given the ``unsigned`` credential built by ``template`` that was signed into ``secured``
+    (``add_proof``: a copy of it plus ``proof``), the same text is encoded from ``unsigned``
+    and the proof, with the template's achievement encoded once for the whole batch.
+    """
     if isinstance(secured, str):
         return secured
+    if template is not None and unsigned is not None and list(secured) == [*unsigned, "proof"]:
+        return template.to_json({**unsigned, "proof": secured["proof"]})
     return json.dumps(secured, ensure_ascii=False, separators=(",", ":"))
 
 
 def reserve_positions(
-    tx: UnitOfWork, organisation_id: str, purpose: StatusPurpose, count: int, rng: RandomBytes
+    tx: UnitOfWork,
+    identity: IssuerIdentity,
+    purpose: StatusPurpose,
+    count: int,
+    rng: RandomBytes,
 ) -> list[StatusRef]:
-    """``count`` fresh random positions in the organisation's ``purpose`` lists."""
+    """``count`` fresh random positions in the organisation's ``purpose`` lists bound to the
+    key of ``identity``, which signs both the credentials and those lists (BSL 1.0 §3.2: a
+    list's issuer is its credentials' issuer, also after a rotation)."""
     if not count:
         return []
-    refs = tx.status_lists.reserve(organisation_id, purpose, count, rng=rng)
+    refs = tx.status_lists.reserve(
+        identity.organisation.id, purpose, count, rng=rng, key_id=identity.key_id
+    )
     if len(refs) != count:
         raise Conflict(f"the store reserved {len(refs)} {purpose} positions, not {count}")
     return refs
@@ -212,14 +224,13 @@ def _new_rows(
 def _prepare(
     rows: Sequence[IssueRequest],
     *,
-    mc: MicroCredential,
-    issuer: IssuerProfile,
-    achievement_id: str,
+    template: CredentialTemplate,
     issued: datetime,
     base_url: str | None,
     rng: RandomBytes,
 ) -> list[_Prepared]:
-    """Every row's unsigned credential; SpecValidationError naming every bad row."""
+    """Every row's unsigned credential (the micro-credential and issuer checked and their
+    parts built once, in ``template``); SpecValidationError naming every bad row."""
     prepared: list[_Prepared] = []
     problems: list[str] = []
     for number, row in enumerate(rows, 1):
@@ -227,10 +238,8 @@ def _prepare(
         try:
             learner, unsigned = _build(
                 row,
-                mc=mc,
-                issuer=issuer,
+                template=template,
                 award_id=award_id,
-                achievement_id=achievement_id,
                 issued=issued,
                 base_url=base_url,
                 rng=rng,
@@ -301,26 +310,30 @@ def issue_batch(
         )
         todo, skipped = _new_rows(tx, organisation_id, rows)
         now = clock()
-        prepared = _prepare(
-            todo,
-            mc=mc,
+        template = prepare_credential(
+            mc,
             issuer=issuer_profile(identity),
             achievement_id=achievement_url(base_url, version.id),
+        )
+        prepared = _prepare(
+            todo,
+            template=template,
             issued=now,
             base_url=base_url,
             rng=rng,
         )
         if not prepared:
             return BatchResult([], skipped)
-        revocations = reserve_positions(tx, organisation_id, "revocation", len(prepared), rng)
+        revocations = reserve_positions(tx, identity, "revocation", len(prepared), rng)
         suspendable = sum(1 for p in prepared if p.request.suspendable)
-        suspensions = iter(reserve_positions(tx, organisation_id, "suspension", suspendable, rng))
+        suspensions = iter(reserve_positions(tx, identity, "suspension", suspendable, rng))
         created = xsd_datetime(now)
         awards: list[AwardRecord] = []
         for item, revocation in zip(prepared, revocations, strict=True):
             suspension = next(suspensions) if item.request.suspendable else None
+            unsigned = with_status(item.credential, base_url, revocation, suspension)
             secured = secure_credential(
-                with_status(item.credential, base_url, revocation, suspension),
+                unsigned,
                 signer=identity.signer,
                 suite=suite,
                 created=created,
@@ -333,7 +346,7 @@ def issue_batch(
                     credential_id=str(item.credential["id"]),
                     version_id=version.id,
                     learner=learner_to_dict(item.learner),
-                    credential=credential_text(secured),
+                    credential=credential_text(secured, unsigned=unsigned, template=template),
                     suite=suite,
                     issued_at=now,
                     revocation=revocation,

@@ -25,11 +25,13 @@ from microcred.service.records import (
     BulkJobRecord,
     CatalogueEntry,
     CatalogueVersion,
+    DeliveryRecord,
     Organisation,
     SigningKeyRecord,
     StatusListRecord,
     StatusPurpose,
     StatusRef,
+    WebhookRecord,
 )
 
 Clock = Callable[[], datetime]
@@ -118,12 +120,20 @@ class AwardRepository(Protocol):
 
 class StatusListRepository(Protocol):
     def reserve(
-        self, organisation_id: str, purpose: StatusPurpose, count: int, *, rng: RandomBytes
+        self,
+        organisation_id: str,
+        purpose: StatusPurpose,
+        count: int,
+        *,
+        rng: RandomBytes,
+        key_id: str,
     ) -> list[StatusRef]:
-        """``count`` positions never handed out before, chosen at random (herd privacy),
-        opening a new list when the current one is full. Safe under concurrent callers
-        (row lock on PostgreSQL); commits on its own, so a failed issuance only leaves unused
-        positions behind, never a half-written award."""
+        """``count`` positions never handed out before, chosen at random (herd privacy), in
+        the organisation's ``purpose`` lists bound to signing key ``key_id`` (the key that
+        signs the credentials getting them), opening a new list bound to that key when there
+        is none or the current one is full; lists of other keys are never used. Safe under
+        concurrent callers (row lock on PostgreSQL); commits on its own, so a failed issuance
+        only leaves unused positions behind, never a half-written award."""
         ...
 
     def get(self, list_id: str) -> StatusListRecord | None: ...
@@ -149,6 +159,45 @@ class AuditLog(Protocol):
     def list_for(self, organisation_id: str, *, limit: int, offset: int) -> list[AuditEvent]: ...
 
 
+class WebhookRepository(Protocol):
+    def add(self, webhook: WebhookRecord) -> None: ...
+    def get(self, webhook_id: str) -> WebhookRecord | None: ...
+    def list_for(self, organisation_id: str) -> list[WebhookRecord]:
+        """Every webhook of the organisation, inactive ones included, oldest first."""
+        ...
+
+    def update(self, webhook: WebhookRecord) -> None:
+        """Store ``url``, ``events``, ``active``, ``label`` and ``encrypted_secret``."""
+        ...
+
+
+class DeliveryRepository(Protocol):
+    """The webhook outbox: one row per event and webhook, kept after delivery as history."""
+
+    def add_many(self, deliveries: Sequence[DeliveryRecord]) -> None: ...
+    def get(self, delivery_id: str) -> DeliveryRecord | None: ...
+    def claim_due(
+        self, *, now: datetime, lease_until: datetime, limit: int
+    ) -> list[DeliveryRecord]:
+        """At most ``limit`` pending deliveries due at ``now``, oldest due first, each claimed
+        by moving its ``next_attempt_at`` to ``lease_until`` so that other runners skip it
+        (``SKIP LOCKED`` on PostgreSQL); the claim holds once the unit of work commits, and
+        lapses by itself if the claimant dies before recording the attempt."""
+        ...
+
+    def update(self, delivery: DeliveryRecord) -> None:
+        """Store the outcome of an attempt: status, attempts, times, last status and error."""
+        ...
+
+    def cancel_pending(self, webhook_id: str) -> int:
+        """Cancel the webhook's pending deliveries; how many there were."""
+        ...
+
+    def list_for(self, webhook_id: str, *, limit: int, offset: int) -> list[DeliveryRecord]:
+        """The webhook's deliveries, newest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction over every repository."""
 
@@ -160,6 +209,8 @@ class UnitOfWork(Protocol):
     status_lists: StatusListRepository
     bulk_jobs: BulkJobRepository
     audit: AuditLog
+    webhooks: WebhookRepository
+    deliveries: DeliveryRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -184,3 +235,17 @@ class EventPublisher(Protocol):
     """Delivers domain events (issued, revoked, suspended, bulk job finished) to webhooks."""
 
     def publish(self, organisation_id: str, event: str, data: Mapping[str, Any]) -> None: ...
+
+
+class WebhookSender(Protocol):
+    """POSTs one webhook body through the outbound guard; the HTTP status of the answer.
+
+    Raises (any exception) when the URL is refused or the request fails before an answer;
+    redirects are not followed (a 3xx is the answer)."""
+
+    def __call__(self, url: str, body: bytes, headers: Mapping[str, str]) -> int: ...
+
+
+UrlRefusal = Callable[[str], str | None]
+"""Why an outbound URL is refused (scheme, user-info, a private or loopback address that is not
+allow-listed...), or None when it may be used; checks a webhook URL when it is registered."""

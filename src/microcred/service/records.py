@@ -107,11 +107,15 @@ class StatusRef:
 
 @dataclass(frozen=True)
 class StatusListRecord:
-    """A Bitstring Status List of one organisation and purpose (BSL 1.0 §2.2)."""
+    """A Bitstring Status List of one organisation and purpose (BSL 1.0 §2.2), bound to the
+    signing key it was opened with: positions in it go only to credentials that key signed, and
+    the list credential is always signed by that key (so its issuer is the credentials' issuer,
+    BSL 1.0 §3.2, even after a rotation changed a did:key issuer's DID)."""
 
     id: str
     organisation_id: str
     purpose: StatusPurpose
+    key_id: str
     length: int
     bits: bytes
     allocated_count: int
@@ -169,3 +173,42 @@ class AuditEvent:
     subject: str
     at: datetime
     details: Mapping[str, Any] = field(default_factory=dict)
+
+
+DeliveryStatus = Literal["pending", "delivered", "dead", "cancelled"]
+
+
+@dataclass(frozen=True)
+class WebhookRecord:
+    """An organisation's webhook: where its events are POSTed, and the signing secret,
+    encrypted at rest (never shown again after registration or rotation)."""
+
+    id: str
+    organisation_id: str
+    url: str
+    encrypted_secret: bytes = field(repr=False)
+    events: tuple[str, ...]
+    created_at: datetime
+    active: bool = True
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """One event for one webhook in the outbox: the exact body to send, and its attempts."""
+
+    id: str
+    organisation_id: str
+    webhook_id: str
+    event: str
+    payload: str
+    """The JSON body, fixed when the event is published: every attempt sends the same bytes."""
+    created_at: datetime
+    status: DeliveryStatus = "pending"
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    """When the next attempt is due (None once delivered, dead or cancelled)."""
+    last_attempt_at: datetime | None = None
+    last_status_code: int | None = None
+    last_error: str | None = None
+    delivered_at: datetime | None = None

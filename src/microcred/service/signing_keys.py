@@ -5,6 +5,12 @@ The seed is decrypted only in memory, into a :class:`~microcred.core.keys.signer
 never returned, logged or put in a record's ``repr``. The AES-GCM associated data binds a blob to
 its organisation and key (``<organisation id>/<key id>``), so a blob moved to another row does
 not decrypt.
+
+Rotation retires a key from issuing credentials; it does not destroy it. A retired key's seed
+stays stored and decryptable, because every status list is bound to the key it was opened with
+and is re-signed by that key whenever one of its bits changes (:func:`load_key_identity`): the
+list's issuer must be the issuer of the credentials pointing into it (BSL 1.0 §3.2), and for a
+did:key issuer only the old key speaks for the old DID.
 """
 
 from __future__ import annotations
@@ -123,6 +129,33 @@ def verification_method_of(
     return f"did:key:{key.public_key_multibase}#{key.public_key_multibase}"
 
 
+def _identity(
+    organisation: Organisation,
+    key: SigningKeyRecord,
+    *,
+    cipher: KeyCipher,
+    base_url: str | None,
+    signer_factory: SignerFactory,
+) -> IssuerIdentity:
+    """``organisation`` acting as ``key`` (decrypts its seed into a signer)."""
+    seed = cipher.decrypt(key.encrypted_secret, aad=_aad(organisation.id, key.id))
+    method = verification_method_of(organisation, key, base_url=base_url)
+    return IssuerIdentity(
+        organisation=organisation,
+        did=organisation_did(organisation, key, base_url=base_url),
+        verification_method=method,
+        key_id=key.id,
+        signer=signer_factory(seed, method),
+    )
+
+
+def _organisation(tx: UnitOfWork, organisation_id: str) -> Organisation:
+    organisation = tx.organisations.get(organisation_id)
+    if organisation is None:
+        raise NotFound(f"organisation {organisation_id!r} not found")
+    return organisation
+
+
 def load_issuer_identity(
     tx: UnitOfWork,
     organisation_id: str,
@@ -131,19 +164,31 @@ def load_issuer_identity(
     base_url: str | None,
     signer_factory: SignerFactory = local_signer,
 ) -> IssuerIdentity:
-    """The identity that signs for ``organisation_id`` now (decrypts the active seed)."""
-    organisation = tx.organisations.get(organisation_id)
-    if organisation is None:
-        raise NotFound(f"organisation {organisation_id!r} not found")
+    """The identity that signs credentials for ``organisation_id`` now (its active key)."""
+    organisation = _organisation(tx, organisation_id)
     key = _active(tx, organisation_id)
-    seed = cipher.decrypt(key.encrypted_secret, aad=_aad(organisation_id, key.id))
-    method = verification_method_of(organisation, key, base_url=base_url)
-    return IssuerIdentity(
-        organisation=organisation,
-        did=organisation_did(organisation, key, base_url=base_url),
-        verification_method=method,
-        key_id=key.id,
-        signer=signer_factory(seed, method),
+    return _identity(
+        organisation, key, cipher=cipher, base_url=base_url, signer_factory=signer_factory
+    )
+
+
+def load_key_identity(
+    tx: UnitOfWork,
+    organisation_id: str,
+    key_id: str,
+    *,
+    cipher: KeyCipher,
+    base_url: str | None,
+    signer_factory: SignerFactory = local_signer,
+) -> IssuerIdentity:
+    """The identity of one key of ``organisation_id``, active or retired: what signs a status
+    list bound to that key. For a retired did:key key, ``did`` is the DID it issued as."""
+    organisation = _organisation(tx, organisation_id)
+    key = next((k for k in tx.signing_keys.all_for(organisation_id) if k.id == key_id), None)
+    if key is None:
+        raise NotFound(f"organisation {organisation_id!r} has no signing key {key_id!r}")
+    return _identity(
+        organisation, key, cipher=cipher, base_url=base_url, signer_factory=signer_factory
     )
 
 
@@ -161,9 +206,7 @@ def _public(organisation: Organisation, key: SigningKeyRecord, base_url: str | N
 def issuer_did(organisation_id: str, *, uow: UnitOfWorkFactory, base_url: str | None) -> str:
     """The DID an organisation issues as today (public)."""
     with uow() as tx:
-        organisation = tx.organisations.get(organisation_id)
-        if organisation is None:
-            raise NotFound(f"organisation {organisation_id!r} not found")
+        organisation = _organisation(tx, organisation_id)
         return organisation_did(organisation, _active(tx, organisation_id), base_url=base_url)
 
 
@@ -172,9 +215,7 @@ def public_keys(
 ) -> list[PublicKey]:
     """Every signing key of an organisation, oldest first, active and retired (public)."""
     with uow() as tx:
-        organisation = tx.organisations.get(organisation_id)
-        if organisation is None:
-            raise NotFound(f"organisation {organisation_id!r} not found")
+        organisation = _organisation(tx, organisation_id)
         return [_public(organisation, k, base_url) for k in _keys(tx, organisation_id)]
 
 
@@ -187,14 +228,13 @@ def rotate_key(
     rng: RandomBytes,
     base_url: str | None,
 ) -> PublicKey:
-    """Owner only: a new active key; the old one is retired but stays in the DID document, so
-    credentials it signed keep verifying."""
+    """Owner only: a new active key, whose credentials get positions in new status lists; the
+    old one is retired from issuing but stays in the DID document and keeps signing the status
+    lists opened with it, so credentials it signed keep verifying and can still be revoked."""
     require_role(principal, "owner")
     organisation_id = principal.organisation_id
     with uow() as tx:
-        organisation = tx.organisations.get(organisation_id)
-        if organisation is None:
-            raise NotFound(f"organisation {organisation_id!r} not found")
+        organisation = _organisation(tx, organisation_id)
         keys = _keys(tx, organisation_id)
         old = _active(tx, organisation_id)
         tx.signing_keys.retire(old.id, at=clock())

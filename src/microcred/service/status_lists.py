@@ -1,10 +1,12 @@
 """Revocation and suspension with Bitstring Status List v1.0, and the signed lists themselves.
 
 BSL 1.0 §2.2: a ``BitstringStatusListCredential`` per list, signed by the organisation with
-``eddsa-rdfc-2022``, served at :func:`~microcred.service.urls.status_list_url`. A changed bit
-bumps the list's version; the signed text is cached per version and re-signed lazily on the
-next read. The reason for a change is kept privately (the award and the audit log), never in
-the public list.
+``eddsa-rdfc-2022``, served at :func:`~microcred.service.urls.status_list_url`. A list is bound
+to the signing key it was opened with and is always signed by that key, retired or not, so its
+issuer is the issuer of every credential pointing into it (BSL 1.0 §3.2), even for a did:key
+issuer whose DID changed with a rotation. A changed bit bumps the list's version; the signed
+text is cached per version and re-signed lazily on the next read. The reason for a change is
+kept privately (the award and the audit log), never in the public list.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from microcred.service.records import (
     StatusPurpose,
     StatusRef,
 )
-from microcred.service.signing_keys import load_issuer_identity
+from microcred.service.signing_keys import load_key_identity
 from microcred.service.urls import status_list_url
 
 DEFAULT_TTL_MS: Final = 300_000
@@ -267,17 +269,23 @@ def _sign_list(
     record = tx.status_lists.get(list_id)
     if record is None:
         raise NotFound(f"status list {list_id!r} not found")
-    identity = load_issuer_identity(tx, record.organisation_id, cipher=cipher, base_url=base_url)
-    now = xsd_datetime(clock())
+    identity = load_key_identity(
+        tx, record.organisation_id, record.key_id, cipher=cipher, base_url=base_url
+    )
+    # This state of the list holds from its last change (BSL 1.0 §2.2 validFrom), not from the
+    # moment it is (lazily) signed: a verifier whose clock was read just before the signing
+    # must not find the list "not yet valid".
     unsigned = bitstring.status_list_credential(
         list_id=status_list_url(base_url, list_id),
         issuer=identity.did,
         purpose=record.purpose,
         bitstring=bitstring.Bitstring.from_bytes(record.bits),
-        valid_from=now,
+        valid_from=xsd_datetime(record.updated_at),
         ttl_ms=ttl_ms,
     )
-    signed = add_proof(unsigned, signer=identity.signer, created=now, loader=loader)
+    signed = add_proof(
+        unsigned, signer=identity.signer, created=xsd_datetime(clock()), loader=loader
+    )
     return record.version, json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
 
 

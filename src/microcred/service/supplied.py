@@ -104,9 +104,9 @@ def issue_supplied_credential(
         )
         if tx.awards.by_credential_id(str(unsigned["id"])) is not None:
             raise InvalidInputError(f"credential/id: {unsigned['id']!r} was issued before")
-        (revocation,) = reserve_positions(tx, organisation_id, "revocation", 1, rng)
+        (revocation,) = reserve_positions(tx, identity, "revocation", 1, rng)
         suspension = (
-            reserve_positions(tx, organisation_id, "suspension", 1, rng)[0] if suspendable else None
+            reserve_positions(tx, identity, "suspension", 1, rng)[0] if suspendable else None
         )
         secured = secure_credential(
             with_status(unsigned, base_url, revocation, suspension),

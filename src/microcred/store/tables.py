@@ -45,6 +45,7 @@ __all__ = [
     "organisations",
     "signing_keys",
     "status_lists",
+    "webhook_deliveries",
     "webhooks",
 ]
 
@@ -176,6 +177,9 @@ status_lists = Table(
     _id(primary_key=True),
     _org(),
     Column("purpose", String(16), nullable=False),
+    # The signing key the list was opened with: it signs the list and every credential given
+    # a position in it (a rotation opens new lists, BSL 1.0 §3.2).
+    Column("key_id", String(64), ForeignKey("signing_keys.id"), nullable=False),
     Column("sequence", Integer, nullable=False),
     Column("length", Integer, nullable=False),
     Column("bits", LargeBinary, nullable=False),
@@ -269,4 +273,27 @@ webhooks = Table(
     Column("events", JSON, nullable=False),
     Column("active", Boolean, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("label", Text, nullable=False, server_default=""),  # revision 0002
+)
+
+# The webhook outbox (revision 0002): one row per event and webhook, written when the event is
+# published and kept after delivery as its history; ``payload`` is the exact body sent.
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    _id(primary_key=True),
+    _org(index=False),
+    Column("webhook_id", String(64), ForeignKey("webhooks.id"), nullable=False),
+    Column("event", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime),
+    Column("last_attempt_at", UtcDateTime),
+    Column("last_status_code", Integer),
+    Column("last_error", Text),
+    Column("delivered_at", UtcDateTime),
+    Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+    Index("ix_webhook_deliveries_webhook_id_created_at", "webhook_id", "created_at"),
 )

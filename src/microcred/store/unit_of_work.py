@@ -20,9 +20,11 @@ from microcred.service.ports import (
     AwardRepository,
     BulkJobRepository,
     CatalogueRepository,
+    DeliveryRepository,
     OrganisationRepository,
     SigningKeyRepository,
     StatusListRepository,
+    WebhookRepository,
 )
 from microcred.store.repositories import (
     SqlApiKeyRepository,
@@ -30,9 +32,11 @@ from microcred.store.repositories import (
     SqlAwardRepository,
     SqlBulkJobRepository,
     SqlCatalogueRepository,
+    SqlDeliveryRepository,
     SqlOrganisationRepository,
     SqlSigningKeyRepository,
     SqlStatusListRepository,
+    SqlWebhookRepository,
 )
 
 
@@ -48,6 +52,8 @@ class SqlUnitOfWork:
     status_lists: StatusListRepository
     bulk_jobs: BulkJobRepository
     audit: AuditLog
+    webhooks: WebhookRepository
+    deliveries: DeliveryRepository
 
     def __init__(self, engine: Engine, *, status_list_length: int = MIN_ENTRIES) -> None:
         self._engine = engine
@@ -68,6 +74,8 @@ class SqlUnitOfWork:
             connection, self._engine, list_length=self._status_list_length
         )
         self.bulk_jobs = SqlBulkJobRepository(connection)
+        self.webhooks = SqlWebhookRepository(connection)
+        self.deliveries = SqlDeliveryRepository(connection)
         self._audit = SqlAuditLog(connection)
         self.audit = self._audit
         return self

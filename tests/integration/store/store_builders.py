@@ -1,4 +1,5 @@
-"""Records for store tests: a new organisation, catalogue version and awards, with unique ids."""
+"""Records for store tests: a new organisation, signing key, catalogue version and awards, with
+unique ids."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from microcred.service.records import (
     CatalogueEntry,
     CatalogueVersion,
     Organisation,
+    SigningKeyRecord,
     StatusRef,
 )
 from microcred.store.unit_of_work import SqlUnitOfWork
@@ -96,11 +98,26 @@ def new_award(
     return AwardRecord(**(values | changes))
 
 
-def committed_org_and_version(engine: Engine) -> tuple[Organisation, CatalogueVersion]:
-    """A stored organisation with one catalogue version (status lists refer to the
-    organisation, and on PostgreSQL ``reserve`` runs in its own transaction)."""
+def new_key(uow: SqlUnitOfWork, organisation: Organisation, *, ordinal: int = 0) -> str:
+    """A signing key of ``organisation`` (status lists are bound to one); its id."""
+    key = SigningKeyRecord(
+        id=new_id(),
+        organisation_id=organisation.id,
+        public_key_multibase=f"z6Mk{ordinal}",
+        encrypted_secret=b"not a real secret",
+        created_at=NOW,
+        ordinal=ordinal,
+    )
+    uow.signing_keys.add(key)
+    return key.id
+
+
+def committed_org_version_key(engine: Engine) -> tuple[Organisation, CatalogueVersion, str]:
+    """A stored organisation with one catalogue version and one signing key, and the key's id
+    (status lists refer to both, and on PostgreSQL ``reserve`` runs in its own transaction)."""
     with SqlUnitOfWork(engine) as uow:
         organisation = new_org(uow)
         version = new_version(uow, organisation)
+        key_id = new_key(uow, organisation)
         uow.commit()
-    return organisation, version
+    return organisation, version, key_id

@@ -13,6 +13,7 @@ def reserve_positions(
     url: str,
     *,
     organisation_id: str,
+    key_id: str,
     list_length: int,
     rounds: int,
     per_round: int,
@@ -28,7 +29,7 @@ def reserve_positions(
         for _ in range(rounds):
             with SqlUnitOfWork(engine, status_list_length=list_length) as uow:
                 refs = uow.status_lists.reserve(
-                    organisation_id, "revocation", per_round, rng=os.urandom
+                    organisation_id, "revocation", per_round, rng=os.urandom, key_id=key_id
                 )
                 uow.commit()
             taken.extend((ref.list_id, ref.index) for ref in refs)

@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from store_builders import (
     DESCRIPTIONS,
     NOW,
-    committed_org_and_version,
+    committed_org_version_key,
     new_award,
     new_id,
+    new_key,
     new_org,
     new_version,
 )
@@ -149,10 +150,10 @@ def test_awards_round_trip_and_keep_the_signed_text(engine: Engine) -> None:
         '{"@context":["https://www.w3.org/ns/credentials/v2"],"name":"Zoë Ó Briain ✓ 😀",'
         '"sep":"\u2028\u2029","escaped":"\\u00e9\\n","big":"' + "x" * 300_000 + '"}\n  '
     )
-    org, version = committed_org_and_version(engine)
+    org, version, key = committed_org_version_key(engine)
     with SqlUnitOfWork(engine) as uow:
-        revocation = uow.status_lists.reserve(org.id, "revocation", 2, rng=rng(1))
-        suspension = uow.status_lists.reserve(org.id, "suspension", 1, rng=rng(2))
+        revocation = uow.status_lists.reserve(org.id, "revocation", 2, rng=rng(1), key_id=key)
+        suspension = uow.status_lists.reserve(org.id, "suspension", 1, rng=rng(2), key_id=key)
         with_suspension = new_award(version, revocation[0], suspension[0], credential=signed)
         plain = new_award(
             version,
@@ -181,9 +182,9 @@ def test_awards_round_trip_and_keep_the_signed_text(engine: Engine) -> None:
 
 
 def test_award_listing_and_search(engine: Engine) -> None:
-    org, version = committed_org_and_version(engine)
+    org, version, key = committed_org_version_key(engine)
     with SqlUnitOfWork(engine) as uow:
-        refs = uow.status_lists.reserve(org.id, "revocation", 3, rng=rng(3))
+        refs = uow.status_lists.reserve(org.id, "revocation", 3, rng=rng(3), key_id=key)
         people = [
             {"name": "Zoë Dubois", "email": "zoe@example.fr"},
             {"name": "Aoife Murphy", "email": "AOIFE@example.ie"},
@@ -210,10 +211,10 @@ def test_award_listing_and_search(engine: Engine) -> None:
 
 
 def test_rollback_leaves_nothing(engine: Engine) -> None:
-    org, version = committed_org_and_version(engine)
+    org, version, key = committed_org_version_key(engine)
     new_org_id = ""
     with pytest.raises(RuntimeError, match="boom"), SqlUnitOfWork(engine) as uow:
-        (ref,) = uow.status_lists.reserve(org.id, "revocation", 1, rng=rng(4))
+        (ref,) = uow.status_lists.reserve(org.id, "revocation", 1, rng=rng(4), key_id=key)
         uow.awards.add_many([new_award(version, ref)])
         uow.audit.record(AuditEvent(new_id(), org.id, "test", "award.issued", "x", NOW))
         new_org_id = new_org(uow).id
@@ -239,9 +240,9 @@ def test_leaving_without_commit_rolls_back(engine: Engine) -> None:
 
 
 def test_row_keys_and_status_positions_are_unique(engine: Engine) -> None:
-    org, version = committed_org_and_version(engine)
+    org, version, key = committed_org_version_key(engine)
     with SqlUnitOfWork(engine) as uow:
-        refs = uow.status_lists.reserve(org.id, "revocation", 4, rng=rng(5))
+        refs = uow.status_lists.reserve(org.id, "revocation", 4, rng=rng(5), key_id=key)
         uow.awards.add_many([new_award(version, refs[0], row_key="r1")])
         uow.awards.add_many([new_award(version, refs[1], row_key=None)])
         uow.awards.add_many([new_award(version, refs[2], row_key=None)])  # NULLs never clash
@@ -250,9 +251,9 @@ def test_row_keys_and_status_positions_are_unique(engine: Engine) -> None:
         uow.awards.add_many([new_award(version, refs[3], row_key="r1")])
     with SqlUnitOfWork(engine) as uow, pytest.raises(IntegrityError):
         uow.awards.add_many([new_award(version, refs[0])])  # same revocation position
-    other, other_version = committed_org_and_version(engine)
+    other, other_version, other_key = committed_org_version_key(engine)
     with SqlUnitOfWork(engine) as uow:
-        (ref,) = uow.status_lists.reserve(other.id, "revocation", 1, rng=rng(6))
+        (ref,) = uow.status_lists.reserve(other.id, "revocation", 1, rng=rng(6), key_id=other_key)
         uow.awards.add_many([new_award(other_version, ref, row_key="r1")])  # other org: fine
         uow.commit()
 
@@ -304,12 +305,18 @@ def test_audit_log(engine: Engine) -> None:
 def test_status_lists_bits_and_signed_cache(engine: Engine) -> None:
     with SqlUnitOfWork(engine, status_list_length=64) as uow:
         org = new_org(uow)
+        key = new_key(uow, org)
         uow.commit()
-        refs = uow.status_lists.reserve(org.id, "revocation", 3, rng=rng(7))
+        refs = uow.status_lists.reserve(org.id, "revocation", 3, rng=rng(7), key_id=key)
         list_id = refs[0].list_id
         before = uow.status_lists.get(list_id)
         assert before is not None
-        assert (before.organisation_id, before.purpose, before.length) == (org.id, "revocation", 64)
+        assert (before.organisation_id, before.purpose, before.key_id, before.length) == (
+            org.id,
+            "revocation",
+            key,
+            64,
+        )
         assert (before.bits, before.allocated_count, before.version) == (bytes(8), 3, 0)
         uow.status_lists.set_bits(list_id, {refs[0].index: True, 9: True}, at=NOW)
         uow.status_lists.set_bits(list_id, {9: False}, at=NOW)
@@ -432,10 +439,10 @@ def test_reading_holds_no_lock_and_a_later_write_still_commits(engine: Engine) -
 
 def test_status_positions_inside_an_open_write(engine: Engine) -> None:
     # Reserving after the unit of work wrote: never a deadlock with its own write lock.
-    org, version = committed_org_and_version(engine)
+    org, version, key = committed_org_version_key(engine)
     with SqlUnitOfWork(engine, status_list_length=64) as uow:
         uow.audit.record(AuditEvent(new_id(), org.id, "test", "award.issued", "x", NOW))
-        refs = uow.status_lists.reserve(org.id, "revocation", 2, rng=rng(8))
+        refs = uow.status_lists.reserve(org.id, "revocation", 2, rng=rng(8), key_id=key)
         uow.awards.add_many([new_award(version, ref) for ref in refs])
         uow.commit()
     with SqlUnitOfWork(engine) as uow:
@@ -443,7 +450,7 @@ def test_status_positions_inside_an_open_write(engine: Engine) -> None:
 
 
 def test_audit_events_are_visible_before_commit(engine: Engine) -> None:
-    org, _ = committed_org_and_version(engine)
+    org, _, _ = committed_org_version_key(engine)
     event = AuditEvent(new_id(), org.id, "api-key:abc", "key.rotated", "key:1", NOW, {"k": "✓"})
     with SqlUnitOfWork(engine) as uow:
         uow.audit.record(event)
@@ -454,7 +461,7 @@ def test_audit_events_are_visible_before_commit(engine: Engine) -> None:
 
 def test_concurrent_progress_updates_are_never_lost(engine: Engine) -> None:
     # Bulk workers read a job, add their counts and write it back: `get` locks the row.
-    org, version = committed_org_and_version(engine)
+    org, version, _ = committed_org_version_key(engine)
     job = BulkJobRecord(new_id(), org.id, version.id, "ef" * 32, 1000, NOW)
     with SqlUnitOfWork(engine) as uow:
         uow.bulk_jobs.add(job)

@@ -104,3 +104,22 @@ def test_update_status_by_credential_id_as_the_vc_api_does() -> None:
         status_lists.update_status(owner, purpose="revocation", value=False, **kw)
     with pytest.raises(Conflict, match="revoked"):
         status_lists.update_status(owner, purpose="suspension", value=True, **kw)
+
+
+def test_a_list_signed_after_the_verifier_read_its_clock_is_already_valid() -> None:
+    """The list credential's validFrom is its last change, not the (lazy) signing time."""
+    import json as _json
+
+    from service_support import Env
+
+    from microcred.service import status_lists as lists
+
+    env = Env()
+    _, owner = env.organisation()
+    award = env.issue(owner, env.published(owner))
+    changed_at = env.clock()
+    env.clock.advance(seconds=90)  # signed much later than the change, lazily
+    list_url = _json.loads(award.credential)["credentialStatus"]["statusListCredential"]
+    text = lists.status_list_credential(list_url.rsplit("/", 1)[-1], **env.lists)
+    valid_from = _json.loads(text)["validFrom"]
+    assert valid_from <= changed_at.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -127,6 +127,7 @@ def get_catalogue(
     response: Response,
 ) -> Page[CatalogueItem]:
     """Published micro-credentials of every provider; all filters combine with AND."""
+    response.headers["Vary"] = "Accept, Accept-Language"  # the same URL also serves HTML pages
     return paginate(
         lambda limit, offset: search_catalogue(
             query, uow=container.uow, limit=limit, offset=offset
@@ -144,8 +145,9 @@ def get_catalogue(
     summary="One published micro-credential",
     responses=_NOT_FOUND,
 )
-def get_catalogue_item(version_id: str, container: Services) -> CatalogueItem:
+def get_catalogue_item(version_id: str, container: Services, response: Response) -> CatalogueItem:
     """A published catalogue version with its full description."""
+    response.headers["Vary"] = "Accept, Accept-Language"  # the same URL also serves HTML pages
     return catalogue_item(public_version(version_id, uow=container.uow), container.base_url)
 
 

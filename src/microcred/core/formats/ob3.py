@@ -28,6 +28,7 @@ later by the signer.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -56,9 +57,9 @@ from microcred.core.model.microcredential import (
     StackTarget,
     Workload,
 )
-from microcred.core.model.validation import validate_award, validate_micro_credential
+from microcred.core.model.validation import validate_award_only, validate_micro_credential
 from microcred.core.model.vocabularies import eqf_level_number, is_absolute_iri
-from microcred.errors import DocumentParseError, SpecValidationError
+from microcred.errors import DocumentParseError, InvalidInputError, SpecValidationError
 
 __all__ = [
     "MICROCRED_CONTEXT",
@@ -68,6 +69,7 @@ __all__ = [
     "OB3_EXTENSIONS_CONTEXT",
     "OB3_SCHEMA_ID",
     "VC_V2_CONTEXT",
+    "CredentialTemplate",
     "EuCompleteness",
     "IssuerProfile",
     "Ob3Format",
@@ -75,6 +77,7 @@ __all__ = [
     "build_credential",
     "eu_elements",
     "hash_identity",
+    "prepare_credential",
     "read_award",
     "validate_ob3_schema",
 ]
@@ -411,62 +414,203 @@ def build_credential(
     for the learner a salt is required. ``status`` becomes the single ``credentialStatus``
     object. ``achievement_id`` defaults to the micro-credential id (an IRI) or
     ``urn:microcred:achievement:<slug>``. Raises :class:`SpecValidationError` listing every
-    problem.
+    problem. For many awards of one micro-credential, :func:`prepare_credential` once and
+    :meth:`CredentialTemplate.build` per award give the same result faster.
     """
-    problems = validate_award(award) + _issuer_problems(issuer)
-    learner, mc = award.learner, award.micro_credential
-    if not is_absolute_iri(credential_id):
-        problems.append(f"credential id: {credential_id!r} is not an absolute IRI")
-    if achievement_id is not None and not is_absolute_iri(achievement_id):
-        problems.append(f"achievement id: {achievement_id!r} is not an absolute IRI")
-    if not (learner.did or learner.url or learner.institutional_id) and salt is None:
-        problems.append("learner: a salt is required to identify the learner by hashed e-mail")
-    if salt is not None and not salt:
-        problems.append("salt: must not be empty")
-    if status is not None and not (
-        isinstance(status, Mapping)
-        and isinstance(status.get("type"), str)
-        and isinstance(status.get("id"), str)
-    ):
-        problems.append("credential status: an object with an 'id' and a 'type' is required")
-    if problems:
-        raise SpecValidationError(problems)
-
-    lang = mc.primary_language
-    ach_id = achievement_id or (
-        mc.id if is_absolute_iri(mc.id) else f"urn:microcred:achievement:{mc.id}"
+    template = prepare_credential(
+        award.micro_credential,
+        issuer=issuer,
+        achievement_id=achievement_id,
+        credential_schema=credential_schema,
     )
-    subject: dict[str, Any] = _recipient(learner, salt)
-    subject["type"] = ["AchievementSubject"]
-    subject["achievement"] = _achievement(mc, ach_id)
-    if mc.workload.ects is not None:
-        subject["creditsEarned"] = _number(mc.workload.ects)
-    if award.grade is not None:
-        result: dict[str, Any] = {"type": ["Result"], "value": award.grade}
-        if mc.grading_scheme:
-            result["resultDescription"] = f"{ach_id}#grading"
-        subject["result"] = [result]
+    return template.build(award, credential_id=credential_id, salt=salt, status=status)
 
-    credential: dict[str, Any] = {
-        "@context": list(OB3_CONTEXTS if credential_schema else _without_extensions()),
-        "id": credential_id,
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": mc.title.best(lang),
-        "issuer": _issuer_profile(issuer, lang),
-        "validFrom": _timestamp(award.issued),
-        "awardedDate": _timestamp(award.awarded or award.issued),
-    }
-    valid_until = award.valid_until or expiry_of(mc, award.issued)
-    if valid_until is not None:
-        credential["validUntil"] = _timestamp(valid_until)
-    credential["credentialSubject"] = subject
-    if award.evidence:
-        credential["evidence"] = [_evidence(e) for e in award.evidence]
-    if credential_schema:
-        credential["credentialSchema"] = [{"id": OB3_SCHEMA_ID, "type": SCHEMA_VALIDATOR_TYPE}]
-    if status is not None:
-        credential["credentialStatus"] = json.loads(json.dumps(dict(status)))
-    return credential
+
+class _Shared:
+    """The built parts every credential of a template has in common."""
+
+    __slots__ = (
+        "achievement",
+        "achievement_json",
+        "contexts",
+        "credits",
+        "issuer",
+        "name",
+        "result_description",
+    )
+
+    def __init__(self, template: CredentialTemplate) -> None:
+        mc = template.micro_credential
+        lang = mc.primary_language
+        self.contexts = OB3_CONTEXTS if template.credential_schema else _without_extensions()
+        self.name = mc.title.best(lang)
+        self.issuer = _issuer_profile(template.issuer, lang)
+        self.achievement = _achievement(mc, template.achievement_id)
+        self.credits = _number(mc.workload.ects) if mc.workload.ects is not None else None
+        self.result_description = (
+            f"{template.achievement_id}#grading" if mc.grading_scheme else None
+        )
+        self.achievement_json: str | None = None  # encoded at the first to_json
+
+
+class CredentialTemplate:
+    """What the OB 3.0 credentials of one micro-credential, issuer and achievement id have in
+    common, checked and built once (:func:`prepare_credential`); :meth:`build` adds one award.
+
+    Credentials built by one template SHARE its ``issuer`` and ``achievement`` objects: read
+    them, serialise or sign them, but copy before changing them.
+    """
+
+    __slots__ = (
+        "_achievement_problems",
+        "_issuer_problems",
+        "_mc_problems",
+        "_shared",
+        "achievement_id",
+        "credential_schema",
+        "issuer",
+        "micro_credential",
+    )
+
+    def __init__(
+        self,
+        mc: MicroCredential,
+        *,
+        issuer: IssuerProfile,
+        achievement_id: str | None,
+        credential_schema: bool,
+    ) -> None:
+        self.micro_credential = mc
+        self.issuer = issuer
+        self.credential_schema = credential_schema
+        self.achievement_id = achievement_id or (
+            mc.id if is_absolute_iri(mc.id) else f"urn:microcred:achievement:{mc.id}"
+        )
+        self._mc_problems = tuple(validate_micro_credential(mc))
+        self._issuer_problems = tuple(_issuer_problems(issuer))
+        self._achievement_problems = (
+            (f"achievement id: {achievement_id!r} is not an absolute IRI",)
+            if achievement_id is not None and not is_absolute_iri(achievement_id)
+            else ()
+        )
+        valid = not (self._mc_problems or self._issuer_problems or self._achievement_problems)
+        self._shared = _Shared(self) if valid else None
+
+    def build(
+        self,
+        award: Award,
+        *,
+        credential_id: str,
+        salt: str | None = None,
+        status: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """The unsigned credential for ``award`` (an award of this template's
+        micro-credential), exactly as :func:`build_credential` builds it; raises
+        :class:`SpecValidationError` listing every problem, the template's included."""
+        mc = award.micro_credential
+        if mc is not self.micro_credential and mc != self.micro_credential:
+            raise InvalidInputError(
+                "the award is of another micro-credential than the credential template's"
+            )
+        learner = award.learner
+        problems = [*self._mc_problems, *validate_award_only(award), *self._issuer_problems]
+        if not is_absolute_iri(credential_id):
+            problems.append(f"credential id: {credential_id!r} is not an absolute IRI")
+        problems += self._achievement_problems
+        if not (learner.did or learner.url or learner.institutional_id) and salt is None:
+            problems.append("learner: a salt is required to identify the learner by hashed e-mail")
+        if salt is not None and not salt:
+            problems.append("salt: must not be empty")
+        if status is not None and not (
+            isinstance(status, Mapping)
+            and isinstance(status.get("type"), str)
+            and isinstance(status.get("id"), str)
+        ):
+            problems.append("credential status: an object with an 'id' and a 'type' is required")
+        if problems or self._shared is None:
+            raise SpecValidationError(problems)
+        shared = self._shared
+
+        subject: dict[str, Any] = _recipient(learner, salt)
+        subject["type"] = ["AchievementSubject"]
+        subject["achievement"] = shared.achievement
+        if shared.credits is not None:
+            subject["creditsEarned"] = shared.credits
+        if award.grade is not None:
+            result: dict[str, Any] = {"type": ["Result"], "value": award.grade}
+            if shared.result_description is not None:
+                result["resultDescription"] = shared.result_description
+            subject["result"] = [result]
+
+        credential: dict[str, Any] = {
+            "@context": list(shared.contexts),
+            "id": credential_id,
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+            "name": shared.name,
+            "issuer": shared.issuer,
+            "validFrom": _timestamp(award.issued),
+            "awardedDate": _timestamp(award.awarded or award.issued),
+        }
+        valid_until = award.valid_until or expiry_of(mc, award.issued)
+        if valid_until is not None:
+            credential["validUntil"] = _timestamp(valid_until)
+        credential["credentialSubject"] = subject
+        if award.evidence:
+            credential["evidence"] = [_evidence(e) for e in award.evidence]
+        if self.credential_schema:
+            credential["credentialSchema"] = [{"id": OB3_SCHEMA_ID, "type": SCHEMA_VALIDATOR_TYPE}]
+        if status is not None:
+            credential["credentialStatus"] = json.loads(json.dumps(dict(status)))
+        return credential
+
+    def to_json(self, credential: Mapping[str, Any]) -> str:
+        """``json.dumps(credential, ensure_ascii=False, separators=(",", ":"))`` of a
+        credential built by this template (status or proof may have been added to it), with
+        the shared achievement encoded once per template instead of once per credential."""
+        encoder = _compact_encoder()
+        shared = self._shared
+        subject = credential.get("credentialSubject")
+        if (
+            shared is None
+            or type(credential) is not dict
+            or type(subject) is not dict
+            or subject.get("achievement") is not shared.achievement
+        ):
+            return encoder.encode(credential)
+        text = encoder.encode(
+            {**credential, "credentialSubject": {**subject, "achievement": _HOLE}}
+        )
+        if text.count(_HOLE_JSON) != 1:  # the placeholder occurs in the data itself
+            return encoder.encode(credential)
+        if shared.achievement_json is None:
+            shared.achievement_json = encoder.encode(shared.achievement)
+        return text.replace(_HOLE_JSON, shared.achievement_json)
+
+
+_HOLE = "\x00"
+_HOLE_JSON = '"\\u0000"'
+
+
+@functools.cache
+def _compact_encoder() -> json.JSONEncoder:
+    """What ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` encodes with."""
+    return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def prepare_credential(
+    mc: MicroCredential,
+    *,
+    issuer: IssuerProfile,
+    achievement_id: str | None = None,
+    credential_schema: bool = True,
+) -> CredentialTemplate:
+    """Check ``mc`` and ``issuer`` and build the parts of their credentials shared by every
+    award (issuer profile, achievement), once for many awards; never raises: problems are
+    raised by :meth:`CredentialTemplate.build`, in :func:`build_credential`'s order. Options as
+    in :func:`build_credential`."""
+    return CredentialTemplate(
+        mc, issuer=issuer, achievement_id=achievement_id, credential_schema=credential_schema
+    )
 
 
 def _without_extensions() -> tuple[str, ...]:

@@ -36,6 +36,7 @@ __all__ = [
     "is_email",
     "is_http_url",
     "validate_award",
+    "validate_award_only",
     "validate_learner",
     "validate_micro_credential",
 ]
@@ -268,7 +269,13 @@ def _aware(value: datetime) -> bool:
 
 def validate_award(award: Award) -> list[str]:
     """Problems with the award, its learner and its micro-credential."""
-    problems = validate_micro_credential(award.micro_credential) + validate_learner(award.learner)
+    return validate_micro_credential(award.micro_credential) + validate_award_only(award)
+
+
+def validate_award_only(award: Award) -> list[str]:
+    """Problems with the award and its learner, leaving out its micro-credential (checked once
+    for many awards of it: :func:`validate_award` is both)."""
+    problems = validate_learner(award.learner)
     p = _Problems()
     if not _aware(award.issued):
         p.add("date of issuing", "must include a timezone")

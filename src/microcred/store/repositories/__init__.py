@@ -8,6 +8,7 @@ from microcred.store.repositories.catalogue import SqlCatalogueRepository
 from microcred.store.repositories.organisations import SqlOrganisationRepository
 from microcred.store.repositories.signing_keys import SqlSigningKeyRepository
 from microcred.store.repositories.status_lists import SqlStatusListRepository
+from microcred.store.repositories.webhooks import SqlDeliveryRepository, SqlWebhookRepository
 
 __all__ = [
     "SqlApiKeyRepository",
@@ -15,7 +16,9 @@ __all__ = [
     "SqlAwardRepository",
     "SqlBulkJobRepository",
     "SqlCatalogueRepository",
+    "SqlDeliveryRepository",
     "SqlOrganisationRepository",
     "SqlSigningKeyRepository",
     "SqlStatusListRepository",
+    "SqlWebhookRepository",
 ]

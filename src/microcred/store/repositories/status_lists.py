@@ -1,13 +1,18 @@
 """Bitstring Status Lists (BSL 1.0 §2.2) and the allocation of their positions (§6.5).
 
-Each organisation has, per purpose, a sequence of lists; the one with the highest ``sequence`` is
-current. ``reserve`` takes random free positions from the current list's allocation bitmap
-(:func:`microcred.core.status.allocation.allocate`) and opens the next list when it is full:
+Each organisation has, per purpose, a sequence of lists, each bound to the signing key it was
+opened with (``key_id``: that key signs the list and every credential with a position in it). A
+reservation is for one key: its current list is that key's list with the highest ``sequence``.
+``reserve`` takes random free positions from the current list's allocation bitmap
+(:func:`microcred.core.status.allocation.allocate`) and, when the key has no list yet (a new or
+rotated key) or its current one is full, opens a list for the key with the organisation's next
+``sequence`` for the purpose:
 
 - PostgreSQL: in its own short transaction on its own connection, with the current list's row
   locked (``SELECT ... FOR UPDATE``), committed before it returns; a new list is inserted with
   ``ON CONFLICT DO NOTHING`` on (organisation, purpose, sequence), so two processes opening the
-  next list at once end up sharing it.
+  next list for the same key at once end up sharing it (for different keys, the loser opens
+  the one after).
 - SQLite: the same steps under the database's write lock (``BEGIN IMMEDIATE``). When the unit
   of work has not written yet (the usual order: read, reserve, sign, store), ``reserve`` runs and
   commits in its own transaction; once the unit of work holds the write lock, ``reserve`` runs
@@ -23,7 +28,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, RowMapping, select, update
+from sqlalchemy import Connection, Engine, RowMapping, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from microcred.core.status.allocation import allocate
@@ -41,6 +46,7 @@ _RECORD_COLUMNS = (
     status_lists.c.id,
     status_lists.c.organisation_id,
     status_lists.c.purpose,
+    status_lists.c.key_id,
     status_lists.c.length,
     status_lists.c.bits,
     status_lists.c.allocated_count,
@@ -54,6 +60,7 @@ def _record(m: RowMapping) -> StatusListRecord:
         id=m["id"],
         organisation_id=m["organisation_id"],
         purpose=m["purpose"],
+        key_id=m["key_id"],
         length=m["length"],
         bits=bytes(m["bits"]),
         allocated_count=m["allocated_count"],
@@ -69,14 +76,20 @@ def _reserve_in(
     count: int,
     *,
     rng: RandomBytes,
+    key_id: str,
     list_length: int,
 ) -> list[StatusRef]:
-    """Reserve ``count`` positions inside the caller's transaction on ``connection``."""
+    """Reserve ``count`` positions in lists of ``key_id`` inside the caller's transaction on
+    ``connection``."""
     lock_for_write(connection)
     dialect = connection.dialect.name
     if dialect == "postgresql":
         connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    of_purpose = (
+        status_lists.c.organisation_id == organisation_id,
+        status_lists.c.purpose == purpose,
+    )
     refs: list[StatusRef] = []
     while len(refs) < count:
         current = connection.execute(
@@ -87,16 +100,17 @@ def _reserve_in(
                 status_lists.c.allocated_count,
                 status_lists.c.allocation,
             )
-            .where(
-                status_lists.c.organisation_id == organisation_id,
-                status_lists.c.purpose == purpose,
-            )
+            .where(*of_purpose, status_lists.c.key_id == key_id)
             .order_by(status_lists.c.sequence.desc())
             .limit(1)
             .with_for_update()
         ).first()
         if current is None or current.allocated_count >= current.length:
-            # Open the next list; if another process just did, use that one (loop again).
+            # Open the next list; if another process just did, loop again: use it when it is
+            # this key's, else open the one after.
+            last = connection.execute(
+                select(func.max(status_lists.c.sequence)).where(*of_purpose)
+            ).scalar_one()
             empty = bytes(list_length // 8)
             connection.execute(
                 insert(status_lists)
@@ -104,7 +118,8 @@ def _reserve_in(
                     id=str(uuid.uuid4()),
                     organisation_id=organisation_id,
                     purpose=purpose,
-                    sequence=0 if current is None else current.sequence + 1,
+                    key_id=key_id,
+                    sequence=0 if last is None else last + 1,
                     length=list_length,
                     bits=empty,
                     allocation=empty,
@@ -141,19 +156,34 @@ class SqlStatusListRepository:
         self._list_length = list_length
 
     def reserve(
-        self, organisation_id: str, purpose: StatusPurpose, count: int, *, rng: RandomBytes
+        self,
+        organisation_id: str,
+        purpose: StatusPurpose,
+        count: int,
+        *,
+        rng: RandomBytes,
+        key_id: str,
     ) -> list[StatusRef]:
-        """``count`` never-used positions, at random, across as many lists as needed."""
+        """``count`` never-used positions, at random, across as many lists of signing key
+        ``key_id`` as needed."""
         if count <= 0:
             return []
+
+        def run(connection: Connection) -> list[StatusRef]:
+            return _reserve_in(
+                connection,
+                organisation_id,
+                purpose,
+                count,
+                rng=rng,
+                key_id=key_id,
+                list_length=self._list_length,
+            )
+
         if in_sqlite_transaction(self._c):
-            return _reserve_in(
-                self._c, organisation_id, purpose, count, rng=rng, list_length=self._list_length
-            )
+            return run(self._c)
         with self._engine.connect() as own, own.begin():
-            return _reserve_in(
-                own, organisation_id, purpose, count, rng=rng, list_length=self._list_length
-            )
+            return run(own)
 
     def get(self, list_id: str) -> StatusListRecord | None:
         row = self._c.execute(select(*_RECORD_COLUMNS).where(status_lists.c.id == list_id)).first()

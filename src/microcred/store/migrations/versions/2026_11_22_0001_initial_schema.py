@@ -122,6 +122,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("organisation_id", sa.String(length=64), nullable=False),
         sa.Column("purpose", sa.String(length=16), nullable=False),
+        sa.Column("key_id", sa.String(length=64), nullable=False),
         sa.Column("sequence", sa.Integer(), nullable=False),
         sa.Column("length", sa.Integer(), nullable=False),
         sa.Column("bits", sa.LargeBinary(), nullable=False),
@@ -135,6 +136,11 @@ def upgrade() -> None:
             ["organisation_id"],
             ["organisations.id"],
             name="fk_status_lists_organisation_id_organisations",
+        ),
+        sa.ForeignKeyConstraint(
+            ["key_id"],
+            ["signing_keys.id"],
+            name="fk_status_lists_key_id_signing_keys",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_status_lists"),
         sa.UniqueConstraint(

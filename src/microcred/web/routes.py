@@ -1,0 +1,181 @@
+"""The catalogue pages (issue 3, "Catalogue": a public catalogue anyone can browse and search).
+
+- ``GET /catalogue``: the search form (text, provider, EQF level, ECTS range, language, form of
+  participation, ESCO skill) and one page of results;
+- ``GET /catalogue/{version_id}``: every Annex I element of one published micro-credential, with
+  links to its OB 3.0 ``Achievement`` JSON; an unknown or unpublished version is a 404 page;
+- ``GET /assets/catalogue.css``: the pages' stylesheet.
+
+Both pages answer only requests that want HTML (:mod:`microcred.web.negotiation`); the JSON API
+answers the rest at the same URLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+
+from microcred.core.model.vocabularies import PARTICIPATION_FORMS
+from microcred.service.catalogue import micro_credential_of, public_version, search_catalogue
+from microcred.service.errors import NotFound
+from microcred.service.organisations import list_organisations
+from microcred.service.ports import UnitOfWorkFactory
+from microcred.service.records import CatalogueVersion, Organisation
+from microcred.service.urls import achievement_url
+from microcred.web import presenters
+from microcred.web.names import LANGUAGES, country_name
+from microcred.web.negotiation import HtmlRoute, accepted_languages
+from microcred.web.rendering import render
+from microcred.web.search_form import FIELDS, SearchForm, read_search
+
+STYLESHEET_PATH = "/assets/catalogue.css"
+PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a ``<select>``."""
+
+    value: str
+    label: str
+    selected: bool = False
+    lang: str | None = None
+
+
+@cache
+def _stylesheet() -> bytes:
+    return (files("microcred.web") / "static" / "catalogue.css").read_bytes()
+
+
+def stylesheet() -> Response:
+    """The pages' CSS."""
+    return Response(
+        _stylesheet(),
+        media_type="text/css",
+        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+def _options(form: SearchForm, providers: Sequence[Organisation]) -> dict[str, list[Option]]:
+    values = form.values
+    try:
+        participation = PARTICIPATION_FORMS.resolve(values["participation"])
+    except ValueError:
+        participation = None
+    return {
+        "organisation": [
+            Option(o.id, o.legal_name, o.id == values["organisation"]) for o in providers
+        ],
+        "eqf_level": [
+            Option(str(n), f"Level {n}", str(n) == values["eqf_level"]) for n in range(1, 9)
+        ],
+        "language": [
+            Option(code, name, code == values["language"].lower(), lang=code)
+            for code, name in sorted(LANGUAGES.items())
+        ],
+        "participation": [
+            Option(c.alias, c.label, c.iri == participation) for c in PARTICIPATION_FORMS.concepts
+        ],
+    }
+
+
+def _page_url(path: str, values: Mapping[str, str], page: int) -> str:
+    params = [(name, values[name]) for name in FIELDS if values.get(name)]
+    if page > 1:
+        params.append(("page", str(page)))
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+def _provider(version: CatalogueVersion, providers: Mapping[str, Organisation]) -> str:
+    found = providers.get(version.organisation_id)
+    return found.legal_name if found else ""
+
+
+def web_router(
+    *, uow: UnitOfWorkFactory, base_url: str | None, page_size: int = PAGE_SIZE
+) -> APIRouter:
+    """The pages, reading the catalogue through ``uow``; ``base_url`` makes the Achievement ids
+    shown; ``page_size`` results per page (1-199)."""
+    if not 1 <= page_size < 200:
+        raise ValueError("page_size must be 1-199")
+    router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
+    router.add_api_route(
+        STYLESHEET_PATH, stylesheet, methods=["GET"], route_class_override=APIRoute
+    )
+
+    def providers() -> dict[str, Organisation]:
+        return {o.id: o for o in list_organisations(uow=uow)}
+
+    @router.get("/catalogue", response_class=HTMLResponse)
+    def catalogue_page(request: Request) -> HTMLResponse:
+        languages = accepted_languages(request.headers.get("accept-language"))
+        form = read_search(request.query_params)
+        known = providers()
+        rows: list[CatalogueVersion] = []
+        if not form.errors:
+            rows = search_catalogue(
+                form.query, uow=uow, limit=page_size + 1, offset=(form.page - 1) * page_size
+            )
+        cards = [
+            presenters.card(
+                micro_credential_of(v), v, provider=_provider(v, known), languages=languages
+            )
+            for v in rows[:page_size]
+        ]
+        path = request.url.path
+        return render(
+            "catalogue.html",
+            status_code=422 if form.errors else 200,
+            stylesheet=STYLESHEET_PATH,
+            form=form,
+            options=_options(form, sorted(known.values(), key=lambda o: o.legal_name.casefold())),
+            cards=cards,
+            first=(form.page - 1) * page_size + 1,
+            prev_url=_page_url(path, form.values, form.page - 1) if form.page > 1 else None,
+            next_url=_page_url(path, form.values, form.page + 1) if len(rows) > page_size else None,
+        )
+
+    @router.get("/catalogue/{version_id}", response_class=HTMLResponse)
+    def credential_page(version_id: str, request: Request) -> HTMLResponse:
+        try:
+            version = public_version(version_id, uow=uow)
+        except NotFound:
+            return render(
+                "not_found.html", status_code=404, stylesheet=STYLESHEET_PATH, wanted=version_id
+            )
+        languages = accepted_languages(request.headers.get("accept-language"))
+        publisher = providers().get(version.organisation_id)
+        return render(
+            "credential.html",
+            stylesheet=STYLESHEET_PATH,
+            mc=presenters.detail(
+                micro_credential_of(version),
+                version,
+                provider=publisher.legal_name if publisher else "",
+                languages=languages,
+            ),
+            publisher_country=country_name(publisher.country) if publisher else None,
+            publisher_url=presenters.web_link(publisher.url) if publisher else None,
+            achievement_href=f"/achievements/{version.id}",
+            achievement_id=achievement_url(base_url, version.id),
+            json_href=f"/catalogue/{version.id}?format=json",
+        )
+
+    return router
+
+
+def install_web(
+    app: FastAPI, *, uow: UnitOfWorkFactory, base_url: str | None, page_size: int = PAGE_SIZE
+) -> None:
+    """Mount :func:`web_router` on ``app`` *ahead* of the routes it already has: its pages share
+    their paths with the JSON API's routes and must be asked first (they step aside for every
+    request that does not want HTML). Call once, after ``create_app``, before serving."""
+    app.include_router(web_router(uow=uow, base_url=base_url, page_size=page_size))
+    app.router.routes.insert(0, app.router.routes.pop())
