@@ -37,6 +37,7 @@ from microcred.service.records import (
     StatusListRecord,
     StatusPurpose,
     StatusRef,
+    UserRecord,
     WebhookRecord,
 )
 
@@ -141,6 +142,7 @@ class _Tables:
     audit: list[AuditEvent] = field(default_factory=list)
     webhooks: dict[str, WebhookRecord] = field(default_factory=dict)
     deliveries: dict[str, DeliveryRecord] = field(default_factory=dict)
+    users: dict[str, UserRecord] = field(default_factory=dict)
 
     def copy(self) -> _Tables:
         return _Tables(**{name: type(value)(value) for name, value in self.__dict__.items()})
@@ -459,6 +461,7 @@ class FakeUnitOfWork:
         self.audit = FakeAudit(self)
         self.webhooks = FakeWebhooks(self)
         self.deliveries = FakeDeliveries(self)
+        self.users = FakeUsers(self)
         self._generation = -1
 
     def __enter__(self) -> Self:
@@ -574,3 +577,36 @@ def public_urls_only(url: str) -> str | None:
     if not parts.hostname or parts.hostname.replace(".", "").isdigit():
         return f"{parts.hostname} is not a public host name"
     return None
+
+
+# ---- people --------------------------------------------------------------------------------
+
+
+class FakeUsers(_Repo):
+    def add(self, user: UserRecord) -> None:
+        if user.id in self.t.users or self.by_email(user.organisation_id, user.email):
+            raise IntegrityError(f"user {user.email} of {user.organisation_id} exists")
+        self.t.users[user.id] = user
+
+    def get(self, user_id: str) -> UserRecord | None:
+        return self.t.users.get(user_id)
+
+    def by_email(self, organisation_id: str, email: str) -> UserRecord | None:
+        return next(
+            (
+                u
+                for u in self.t.users.values()
+                if u.organisation_id == organisation_id and u.email == email
+            ),
+            None,
+        )
+
+    def list_for(self, organisation_id: str) -> list[UserRecord]:
+        users = [u for u in self.t.users.values() if u.organisation_id == organisation_id]
+        return sorted(users, key=lambda u: (u.created_at, u.id))
+
+    def update(self, user: UserRecord) -> None:
+        stored = self.t.users[user.id]
+        self.t.users[user.id] = replace(
+            stored, name=user.name, role=user.role, removed_at=user.removed_at
+        )

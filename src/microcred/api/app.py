@@ -20,6 +20,7 @@ from microcred.api.routes import (
     credentials,
     organisation,
     public,
+    users,
     vc_api,
     verify,
     webhooks,
@@ -42,6 +43,7 @@ TAGS: list[dict[str, Any]] = [
     {"name": "Keys", "description": "The organisation's Ed25519 signing keys (public halves)."},
     {"name": "API keys", "description": "Keys for systems; the secret is shown once."},
     {"name": "Audit", "description": "Who issued, revoked or changed what."},
+    {"name": "Users", "description": "The organisation's people and their roles."},
     {
         "name": "Webhooks",
         "description": "Events (`award.issued`, `award.revoked`, `award.suspended`, "
@@ -109,6 +111,7 @@ def create_app(services: ApiServices) -> FastAPI:
     for module in (vc_api, verify, credentials, public, catalogue, awards, bulk, organisation):
         app.include_router(module.router)
     app.include_router(webhooks.router)
+    app.include_router(users.router)
     app.add_middleware(BodyLimit, max_bytes=MAX_JSON_BYTES, exempt_prefixes=("/api/v1/bulk-jobs",))
     _add_problem_schema(app)
     return app

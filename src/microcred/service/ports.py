@@ -31,6 +31,7 @@ from microcred.service.records import (
     StatusListRecord,
     StatusPurpose,
     StatusRef,
+    UserRecord,
     WebhookRecord,
 )
 
@@ -81,6 +82,24 @@ class ApiKeyRepository(Protocol):
     def by_prefix(self, prefix: str) -> ApiKeyRecord | None: ...
     def list_for(self, organisation_id: str) -> list[ApiKeyRecord]: ...
     def revoke(self, key_id: str, *, at: datetime) -> None: ...
+
+
+class UserRepository(Protocol):
+    """People of organisations; removed ones stay (soft delete)."""
+
+    def add(self, user: UserRecord) -> None: ...
+    def get(self, user_id: str) -> UserRecord | None: ...
+    def by_email(self, organisation_id: str, email: str) -> UserRecord | None:
+        """The organisation's user with this (lower-case) e-mail, removed or not."""
+        ...
+
+    def list_for(self, organisation_id: str) -> list[UserRecord]:
+        """Every user of the organisation, removed ones included, oldest first."""
+        ...
+
+    def update(self, user: UserRecord) -> None:
+        """Store ``name``, ``role`` and ``removed_at``."""
+        ...
 
 
 class SigningKeyRepository(Protocol):
@@ -211,6 +230,7 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     webhooks: WebhookRepository
     deliveries: DeliveryRepository
+    users: UserRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

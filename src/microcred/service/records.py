@@ -59,6 +59,21 @@ class ApiKeyRecord:
 
 
 @dataclass(frozen=True)
+class UserRecord:
+    """A person of an organisation with one role; ``email`` is lower-case and unique in the
+    organisation. Removal is soft (``removed_at``) so the audit log keeps naming someone.
+    Sign-in comes with the web interface."""
+
+    id: str
+    organisation_id: str
+    email: str
+    name: str
+    role: Role
+    created_at: datetime
+    removed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class SigningKeyRecord:
     """An Ed25519 signing key of an organisation; the seed is encrypted at rest."""
 

@@ -45,6 +45,7 @@ __all__ = [
     "organisations",
     "signing_keys",
     "status_lists",
+    "users",
     "webhook_deliveries",
     "webhooks",
 ]
@@ -296,4 +297,18 @@ webhook_deliveries = Table(
     Column("delivered_at", UtcDateTime),
     Index("ix_webhook_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
     Index("ix_webhook_deliveries_webhook_id_created_at", "webhook_id", "created_at"),
+)
+
+# People of organisations (revision 0003); e-mails are stored lower-case. Removal is soft.
+users = Table(
+    "users",
+    metadata,
+    _id(primary_key=True),
+    _org(index=False),  # the unique (organisation_id, email) index serves lookups by organisation
+    Column("email", String(254), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("removed_at", UtcDateTime),
+    UniqueConstraint("organisation_id", "email"),
 )

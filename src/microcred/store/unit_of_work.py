@@ -24,6 +24,7 @@ from microcred.service.ports import (
     OrganisationRepository,
     SigningKeyRepository,
     StatusListRepository,
+    UserRepository,
     WebhookRepository,
 )
 from microcred.store.repositories import (
@@ -36,6 +37,7 @@ from microcred.store.repositories import (
     SqlOrganisationRepository,
     SqlSigningKeyRepository,
     SqlStatusListRepository,
+    SqlUserRepository,
     SqlWebhookRepository,
 )
 
@@ -54,6 +56,7 @@ class SqlUnitOfWork:
     audit: AuditLog
     webhooks: WebhookRepository
     deliveries: DeliveryRepository
+    users: UserRepository
 
     def __init__(self, engine: Engine, *, status_list_length: int = MIN_ENTRIES) -> None:
         self._engine = engine
@@ -76,6 +79,7 @@ class SqlUnitOfWork:
         self.bulk_jobs = SqlBulkJobRepository(connection)
         self.webhooks = SqlWebhookRepository(connection)
         self.deliveries = SqlDeliveryRepository(connection)
+        self.users = SqlUserRepository(connection)
         self._audit = SqlAuditLog(connection)
         self.audit = self._audit
         return self

@@ -8,6 +8,7 @@ from microcred.store.repositories.catalogue import SqlCatalogueRepository
 from microcred.store.repositories.organisations import SqlOrganisationRepository
 from microcred.store.repositories.signing_keys import SqlSigningKeyRepository
 from microcred.store.repositories.status_lists import SqlStatusListRepository
+from microcred.store.repositories.users import SqlUserRepository
 from microcred.store.repositories.webhooks import SqlDeliveryRepository, SqlWebhookRepository
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "SqlOrganisationRepository",
     "SqlSigningKeyRepository",
     "SqlStatusListRepository",
+    "SqlUserRepository",
     "SqlWebhookRepository",
 ]
