@@ -270,6 +270,55 @@ def with_status(
     }
 
 
+def _version(award: AwardRecord) -> dict[str, str]:
+    return {"version_id": award.version_id} if award.version_id is not None else {}
+
+
+def record_issued(
+    tx: UnitOfWork,
+    awards: Sequence[AwardRecord],
+    *,
+    principal: Principal,
+    key_id: str,
+    clock: Clock,
+    rng: RandomBytes,
+) -> None:
+    """Store ``awards`` with one ``award.issued`` audit row each, in ``tx`` (the caller
+    commits, so awards and their audit rows land together or not at all)."""
+    tx.awards.add_many(awards)
+    for award in awards:
+        record_audit(
+            tx,
+            organisation_id=award.organisation_id,
+            actor=principal.actor,
+            action=AWARD_ISSUED,
+            subject=award.id,
+            details={
+                "credential_id": award.credential_id,
+                **_version(award),
+                "key_id": key_id,
+                **({"row_key": award.row_key} if award.row_key is not None else {}),
+            },
+            clock=clock,
+            rng=rng,
+        )
+
+
+def publish_issued(publisher: EventPublisher, awards: Sequence[AwardRecord]) -> None:
+    """One ``award.issued`` event per award, after the commit (ids only, never secrets)."""
+    publish_events(
+        publisher,
+        [
+            Event(
+                a.organisation_id,
+                AWARD_ISSUED,
+                {"award_id": a.id, "credential_id": a.credential_id, **_version(a)},
+            )
+            for a in awards
+        ],
+    )
+
+
 def issue_batch(
     principal: Principal,
     *,
@@ -355,35 +404,9 @@ def issue_batch(
                     row_key=item.request.row_key,
                 )
             )
-        tx.awards.add_many(awards)
-        for award in awards:
-            record_audit(
-                tx,
-                organisation_id=organisation_id,
-                actor=principal.actor,
-                action=AWARD_ISSUED,
-                subject=award.id,
-                details={
-                    "credential_id": award.credential_id,
-                    "version_id": award.version_id,
-                    "key_id": identity.key_id,
-                    **({"row_key": award.row_key} if award.row_key is not None else {}),
-                },
-                clock=clock,
-                rng=rng,
-            )
+        record_issued(tx, awards, principal=principal, key_id=identity.key_id, clock=clock, rng=rng)
         tx.commit()
-    publish_events(
-        publisher,
-        (
-            Event(
-                organisation_id,
-                AWARD_ISSUED,
-                {"award_id": a.id, "credential_id": a.credential_id, "version_id": a.version_id},
-            )
-            for a in awards
-        ),
-    )
+    publish_issued(publisher, awards)
     return BatchResult(awards, skipped)
 
 

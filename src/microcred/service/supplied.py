@@ -14,12 +14,12 @@ from microcred.core.jsonld.loader import DocumentLoader, default_loader
 from microcred.core.securing import SUITES, secure_credential
 from microcred.errors import InvalidInputError
 from microcred.service.access import require_role
-from microcred.service.audit import record_audit
-from microcred.service.events import AWARD_ISSUED, Event, publish_events
 from microcred.service.ids import new_id
 from microcred.service.issuing import (
     DEFAULT_SUITE,
     credential_text,
+    publish_issued,
+    record_issued,
     reserve_positions,
     valid_until_of,
     with_status,
@@ -129,26 +129,9 @@ def issue_supplied_credential(
             suspension=suspension,
             valid_until=valid_until_of(unsigned),
         )
-        tx.awards.add_many([award])
-        record_audit(
-            tx,
-            organisation_id=organisation_id,
-            actor=principal.actor,
-            action=AWARD_ISSUED,
-            subject=award.id,
-            details={"credential_id": award.credential_id, "key_id": identity.key_id},
-            clock=clock,
-            rng=rng,
+        record_issued(
+            tx, [award], principal=principal, key_id=identity.key_id, clock=clock, rng=rng
         )
         tx.commit()
-    publish_events(
-        publisher,
-        [
-            Event(
-                organisation_id,
-                AWARD_ISSUED,
-                {"award_id": award.id, "credential_id": award.credential_id},
-            )
-        ],
-    )
+    publish_issued(publisher, [award])
     return award
