@@ -71,7 +71,7 @@ class Verifier:
 
     def _verify_jwt(self, token: str) -> VerificationReport:
         now = self.clock()
-        jwt = _guard("proof", lambda: verify_vc_jwt(token, resolver=self.resolver, now=now))
+        jwt = guarded("proof", lambda: verify_vc_jwt(token, resolver=self.resolver, now=now))
         if isinstance(jwt, CheckResult):
             return VerificationReport((jwt,))
         if jwt.credential is None:
@@ -100,7 +100,7 @@ class Verifier:
         )
 
     def _verify_document(self, credential: Mapping[str, Any]) -> VerificationReport:
-        outcome = _guard(
+        outcome = guarded(
             "proof",
             lambda: checks.check_proofs(
                 credential, resolver=self.resolver, loader=self.loader, now=self.clock()
@@ -126,19 +126,19 @@ class Verifier:
             ("structure", lambda: checks.check_structure(credential)),
             ("contexts", lambda: checks.check_contexts(credential, self.loader)),
         ):
-            results.append(_guard(name, run))
+            results.append(guarded(name, run))
         results.append(proof)
         results.append(
-            _guard(
+            guarded(
                 "issuer key",
                 lambda: checks.check_issuer_key(
                     credential, controllers, securing=securing, self_certified=self_certified
                 ),
             )
         )
-        results.append(_guard("validity period", lambda: checks.check_validity(credential, now)))
+        results.append(guarded("validity period", lambda: checks.check_validity(credential, now)))
         if self.check_status:
-            status = _guard(
+            status = guarded(
                 "status",
                 lambda: checks.check_status_entries(
                     credential,
@@ -155,7 +155,7 @@ class Verifier:
                 )
             )
         results.append(
-            _guard("EU micro-credential elements", lambda: checks.check_eu_elements(credential))
+            guarded("EU micro-credential elements", lambda: checks.check_eu_elements(credential))
         )
         return VerificationReport(tuple(results), summarise(credential, securing))
 
@@ -177,7 +177,7 @@ class Verifier:
         return None
 
 
-def _guard(name: str, run: Callable[[], T]) -> T | CheckResult:
+def guarded(name: str, run: Callable[[], T]) -> T | CheckResult:
     """Run a check; expected errors become failed checks, and so do our own bugs, flagged."""
     try:
         return run()

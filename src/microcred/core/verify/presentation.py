@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from microcred.core.proofs.data_integrity import add_proof, verify_proofs
 from microcred.core.verify import checks
 from microcred.core.verify.parse import parse_json_document
-from microcred.core.verify.pipeline import Verifier, _guard
+from microcred.core.verify.pipeline import Verifier, guarded
 from microcred.core.verify.report import CheckResult, Outcome, VerificationReport
 from microcred.errors import MICROCRED, SECURITY, VC_ERRORS, InvalidInputError, MicrocredError
 
@@ -134,11 +134,11 @@ def verify_presentation(
             (CheckResult("format", Outcome.FAILED, str(exc), VC_ERRORS + "PARSING_ERROR"),)
         )
     own: list[CheckResult] = []
-    structure = _guard("structure", lambda: _check_structure(vp))
+    structure = guarded("structure", lambda: _check_structure(vp))
     own.append(structure)
-    own.append(_guard("contexts", lambda: checks.check_contexts(vp, verifier.loader)))
+    own.append(guarded("contexts", lambda: checks.check_contexts(vp, verifier.loader)))
     now = verifier.clock()
-    outcome = _guard(
+    outcome = guarded(
         "proof",
         lambda: _check_proof(
             vp,
@@ -156,7 +156,7 @@ def verify_presentation(
         own.append(outcome[0])
         controllers = outcome[1]
     holder = _holder_id(vp.get("holder"))
-    own.append(_guard("holder", lambda: _check_holder(holder, controllers)))
+    own.append(guarded("holder", lambda: _check_holder(holder, controllers)))
     items = checks.as_list(vp.get("verifiableCredential"))
     if len(items) > MAX_CREDENTIALS:
         own.append(
