@@ -17,7 +17,8 @@ cProfile and prints the functions taking most time (see docs/performance.md, "Bu
 
 Workers: on SQLite, N processes share the job's chunks (chunk k goes to worker k mod N) and
 record progress through ``record_chunk``; on PostgreSQL, N procrastinate worker processes run
-the ``microcred.bulk`` task and its chunk tasks (``microcred.jobs.pg_queue``).
+the ``microcred.bulk`` task and its chunk tasks (``microcred.jobs.pg_queue``), each running
+``--concurrency`` tasks at once in threads (default 1).
 """
 
 from __future__ import annotations
@@ -134,10 +135,10 @@ def _sqlite_worker(setup: Setup, job_id: str, index: int, workers: int, size: in
             record_chunk(job_id, chunk, run_bulk_chunk(job_id, chunk, ctx=ctx), ctx=ctx)
 
 
-def _pg_worker(setup: Setup, size: int) -> None:
+def _pg_worker(setup: Setup, size: int, concurrency: int) -> None:
     queue = ProcrastinateQueue(setup.url)
     queue.bind(make_ctx(setup.url, setup.master_key, size, queue))
-    queue.run_worker(concurrency=1, wait=True)
+    queue.run_worker(concurrency=concurrency, wait=True)
 
 
 def check(setup: Setup, n: int) -> str:
@@ -154,7 +155,9 @@ def check(setup: Setup, n: int) -> str:
     return f"{count} awards, {positions} distinct revocation positions" + ("" if ok else " WRONG")
 
 
-def run_case(setup: Setup, *, n: int, workers: int, size: int, postgres: bool) -> None:
+def run_case(
+    setup: Setup, *, n: int, workers: int, size: int, postgres: bool, concurrency: int = 1
+) -> None:
     data = make_csv(n)
     context = mp.get_context("spawn")
     cpu_before = _cpu()
@@ -164,7 +167,10 @@ def run_case(setup: Setup, *, n: int, workers: int, size: int, postgres: bool) -
     job = start_bulk_job(setup.principal, setup.version_id, data, "bench.csv", ctx=ctx)
     validated = time.perf_counter()
     if postgres:
-        procs = [context.Process(target=_pg_worker, args=(setup, size)) for _ in range(workers)]
+        procs = [
+            context.Process(target=_pg_worker, args=(setup, size, concurrency))
+            for _ in range(workers)
+        ]
     elif workers == 1:
         procs = []
         run_bulk_job(job.id, ctx=ctx)
@@ -275,6 +281,13 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--profile", type=int, default=0, metavar="K")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        help="PostgreSQL: chunk tasks each worker process runs at once (threads), as "
+        "`microcred worker --concurrency`",
+    )
     args = parser.parse_args()
     if args.profile:
         profile(args.profile, args.chunk_size)
@@ -294,11 +307,18 @@ def main() -> None:
                 print(f"PostgreSQL not reachable at {args.postgres}: skipped")
                 break
             if workers == counts[0]:
-                print("PostgreSQL (procrastinate workers)")
+                print(f"PostgreSQL (procrastinate workers, {args.concurrency} task(s) at once)")
             try:
                 setup = prepare(url)
                 setup_schema(url)
-                run_case(setup, n=args.n, workers=workers, size=args.chunk_size, postgres=True)
+                run_case(
+                    setup,
+                    n=args.n,
+                    workers=workers,
+                    size=args.chunk_size,
+                    postgres=True,
+                    concurrency=args.concurrency,
+                )
             finally:
                 _drop(args.postgres, url)
 

@@ -20,8 +20,18 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from fakes_seals import FakeSeals
+from fakes_trust import FakePathways, FakeRecognitions, FakeRegistry
 from microcred.core.status.bitstring import MIN_ENTRIES, Bitstring
 from microcred.service.catalogue import catalogue_matches
+from microcred.service.learner_records import (
+    ClaimRecord,
+    HoldingRecord,
+    LearnerRecord,
+    MailRecord,
+    SessionRecord,
+    SignInLinkRecord,
+)
 from microcred.service.ports import CatalogueQuery, RandomBytes
 from microcred.service.records import (
     ApiKeyRecord,
@@ -40,6 +50,7 @@ from microcred.service.records import (
     UserRecord,
     WebhookRecord,
 )
+from microcred.service.sharing_records import HolderKeyRecord, ShareLinkRecord
 
 # ---- small ports ---------------------------------------------------------------------------
 
@@ -143,6 +154,24 @@ class _Tables:
     webhooks: dict[str, WebhookRecord] = field(default_factory=dict)
     deliveries: dict[str, DeliveryRecord] = field(default_factory=dict)
     users: dict[str, UserRecord] = field(default_factory=dict)
+    user_passwords: dict[str, str | None] = field(default_factory=dict)
+    learners: dict[str, LearnerRecord] = field(default_factory=dict)
+    learner_passwords: dict[str, str | None] = field(default_factory=dict)
+    sessions: dict[str, SessionRecord] = field(default_factory=dict)
+    sign_in_links: dict[str, SignInLinkRecord] = field(default_factory=dict)
+    sign_in_failures: list[tuple[str, datetime]] = field(default_factory=list)
+    claims: dict[str, ClaimRecord] = field(default_factory=dict)
+    mails: dict[str, MailRecord] = field(default_factory=dict)
+    holdings: dict[str, HoldingRecord] = field(default_factory=dict)
+    share_links: dict[str, ShareLinkRecord] = field(default_factory=dict)
+    holder_keys: dict[str, HolderKeyRecord] = field(default_factory=dict)
+    # trust registry, stacking and recognition (tests/fakes_trust.py)
+    registry: dict[str, Any] = field(default_factory=dict)
+    pathways: dict[str, Any] = field(default_factory=dict)
+    stack_claims: dict[str, Any] = field(default_factory=dict)
+    recognition_policies: dict[str, Any] = field(default_factory=dict)
+    recognitions: dict[str, Any] = field(default_factory=dict)
+    seals: dict[str, Any] = field(default_factory=dict)  # tests/fakes_seals.py
 
     def copy(self) -> _Tables:
         return _Tables(**{name: type(value)(value) for name, value in self.__dict__.items()})
@@ -462,6 +491,19 @@ class FakeUnitOfWork:
         self.webhooks = FakeWebhooks(self)
         self.deliveries = FakeDeliveries(self)
         self.users = FakeUsers(self)
+        self.learners = FakeLearners(self)
+        self.sessions = FakeSessions(self)
+        self.sign_in_links = FakeSignInLinks(self)
+        self.sign_in_failures = FakeSignInFailures(self)
+        self.claims = FakeClaims(self)
+        self.mail_outbox = FakeMailOutbox(self)
+        self.holdings = FakeHoldings(self)
+        self.share_links = FakeShareLinks(self)
+        self.holder_keys = FakeHolderKeys(self)
+        self.registry = FakeRegistry(self)
+        self.pathways = FakePathways(self)
+        self.recognitions = FakeRecognitions(self)
+        self.seals = FakeSeals(self)
         self._generation = -1
 
     def __enter__(self) -> Self:
@@ -610,3 +652,225 @@ class FakeUsers(_Repo):
         self.t.users[user.id] = replace(
             stored, name=user.name, role=user.role, removed_at=user.removed_at
         )
+
+    def with_email(self, email: str) -> list[UserRecord]:
+        users = [u for u in self.t.users.values() if u.email == email]
+        return sorted(users, key=lambda u: (u.created_at, u.id))
+
+    def password_hash(self, user_id: str) -> str | None:
+        return self.t.user_passwords.get(user_id)
+
+    def set_password_hash(self, user_id: str, password_hash: str | None) -> None:
+        self.t.user_passwords[user_id] = password_hash
+
+
+# ---- learners, sign-in, claims, mail, wallet -----------------------------------------------
+
+
+class FakeLearners(_Repo):
+    def add(self, learner: LearnerRecord) -> None:
+        if learner.id in self.t.learners or self.by_email(learner.email):
+            raise IntegrityError(f"learner {learner.email} exists")
+        self.t.learners[learner.id] = learner
+
+    def get(self, learner_id: str) -> LearnerRecord | None:
+        return self.t.learners.get(learner_id)
+
+    def by_email(self, email: str) -> LearnerRecord | None:
+        return next((x for x in self.t.learners.values() if x.email == email), None)
+
+    def update(self, learner: LearnerRecord) -> None:
+        stored = self.t.learners[learner.id]
+        self.t.learners[learner.id] = replace(
+            stored, name=learner.name, language=learner.language, did=learner.did
+        )
+
+    def password_hash(self, learner_id: str) -> str | None:
+        return self.t.learner_passwords.get(learner_id)
+
+    def set_password_hash(self, learner_id: str, password_hash: str | None) -> None:
+        self.t.learner_passwords[learner_id] = password_hash
+
+
+class FakeSessions(_Repo):
+    def add(self, session: SessionRecord) -> None:
+        self.t.sessions[session.token_hash] = session
+
+    def get(self, token_hash: str) -> SessionRecord | None:
+        return self.t.sessions.get(token_hash)
+
+    def extend(self, token_hash: str, *, expires_at: datetime) -> None:
+        found = self.t.sessions.get(token_hash)
+        if found:
+            self.t.sessions[token_hash] = replace(found, expires_at=expires_at)
+
+    def delete(self, token_hash: str) -> None:
+        self.t.sessions.pop(token_hash, None)
+
+    def delete_for(self, kind: str, account_id: str) -> int:
+        gone = [
+            h for h, s in self.t.sessions.items() if s.kind == kind and s.account_id == account_id
+        ]
+        for token_hash in gone:
+            del self.t.sessions[token_hash]
+        return len(gone)
+
+
+class FakeSignInLinks(_Repo):
+    def add(self, link: SignInLinkRecord) -> None:
+        self.t.sign_in_links[link.token_hash] = link
+
+    def get(self, token_hash: str) -> SignInLinkRecord | None:
+        return self.t.sign_in_links.get(token_hash)
+
+    def mark_used(self, token_hash: str, *, at: datetime) -> bool:
+        found = self.t.sign_in_links.get(token_hash)
+        if found is None or found.used_at is not None:
+            return False
+        self.t.sign_in_links[token_hash] = replace(found, used_at=at)
+        return True
+
+
+class FakeSignInFailures(_Repo):
+    def record(self, key: str, *, at: datetime) -> None:
+        self.t.sign_in_failures.append((key, at))
+
+    def count_since(self, key: str, since: datetime) -> int:
+        return sum(1 for k, at in self.t.sign_in_failures if k == key and at >= since)
+
+    def clear(self, key: str) -> None:
+        self.t.sign_in_failures = [f for f in self.t.sign_in_failures if f[0] != key]
+
+
+class FakeClaims(_Repo):
+    def add_many(self, claims: Sequence[ClaimRecord]) -> None:
+        for claim in claims:
+            if self.for_award(claim.award_id) or claim.award_id not in self.t.awards:
+                raise IntegrityError(f"claim of award {claim.award_id}: exists or no award")
+            self.t.claims[claim.id] = claim
+
+    def by_token_hash(self, token_hash: str) -> ClaimRecord | None:
+        return next((c for c in self.t.claims.values() if c.token_hash == token_hash), None)
+
+    def for_award(self, award_id: str) -> ClaimRecord | None:
+        return next((c for c in self.t.claims.values() if c.award_id == award_id), None)
+
+    def mark_used(self, claim_id: str, *, learner_id: str, at: datetime) -> bool:
+        found = self.t.claims.get(claim_id)
+        if found is None or found.used_at is not None:
+            return False
+        self.t.claims[claim_id] = replace(found, used_at=at, learner_id=learner_id)
+        return True
+
+
+class FakeMailOutbox(_Repo):
+    def add_many(self, mails: Sequence[MailRecord]) -> None:
+        for mail in mails:
+            self.t.mails[mail.id] = mail
+
+    def get(self, mail_id: str) -> MailRecord | None:
+        return self.t.mails.get(mail_id)
+
+    def claim_due(self, *, now: datetime, lease_until: datetime, limit: int) -> list[MailRecord]:
+        due = sorted(
+            (
+                m
+                for m in self.t.mails.values()
+                if m.status == "pending" and m.next_attempt_at and m.next_attempt_at <= now
+            ),
+            key=lambda m: (m.next_attempt_at or now, m.id),
+        )[:limit]
+        claimed = [replace(m, next_attempt_at=lease_until) for m in due]
+        for mail in claimed:
+            self.t.mails[mail.id] = mail
+        return claimed
+
+    def update(self, mail: MailRecord) -> None:
+        self.t.mails[mail.id] = mail
+
+
+class FakeHoldings(_Repo):
+    def add(self, holding: HoldingRecord) -> None:
+        if holding.award_id and self.for_award(holding.learner_id, holding.award_id):
+            raise IntegrityError(f"award {holding.award_id} already held")
+        self.t.holdings[holding.id] = holding
+
+    def get(self, holding_id: str) -> HoldingRecord | None:
+        return self.t.holdings.get(holding_id)
+
+    def list_for(self, learner_id: str) -> list[HoldingRecord]:
+        mine = [h for h in self.t.holdings.values() if h.learner_id == learner_id]
+        return sorted(mine, key=lambda h: (h.added_at, h.id), reverse=True)
+
+    def for_award(self, learner_id: str, award_id: str) -> HoldingRecord | None:
+        return next(
+            (
+                h
+                for h in self.t.holdings.values()
+                if h.learner_id == learner_id and h.award_id == award_id
+            ),
+            None,
+        )
+
+    def update_check(self, holding: HoldingRecord) -> None:
+        stored = self.t.holdings[holding.id]
+        self.t.holdings[holding.id] = replace(
+            stored,
+            verified=holding.verified,
+            status=holding.status,
+            checked_at=holding.checked_at,
+            report=holding.report,
+        )
+
+    def delete(self, holding_id: str) -> None:
+        self.t.holdings.pop(holding_id, None)
+
+
+# ---- sharing -------------------------------------------------------------------------------
+
+
+class FakeShareLinks(_Repo):
+    def add(self, link: ShareLinkRecord) -> None:
+        if link.id in self.t.share_links or self.by_token(link.token) is not None:
+            raise IntegrityError(f"share link {link.id} exists")
+        self.t.share_links[link.id] = link
+
+    def get(self, link_id: str) -> ShareLinkRecord | None:
+        return self.t.share_links.get(link_id)
+
+    def by_token(self, token: str) -> ShareLinkRecord | None:
+        return next((k for k in self.t.share_links.values() if k.token == token), None)
+
+    def list_for(self, learner_id: str) -> list[ShareLinkRecord]:
+        links = [k for k in self.t.share_links.values() if k.learner_id == learner_id]
+        return sorted(links, key=lambda k: (k.created_at, k.id), reverse=True)
+
+    def revoke(self, link_id: str, *, at: datetime) -> None:
+        link = self.t.share_links[link_id]
+        if link.revoked_at is None:
+            self.t.share_links[link_id] = replace(link, revoked_at=at)
+
+    def record_view(self, link_id: str, *, at: datetime) -> None:
+        link = self.t.share_links[link_id]
+        self.t.share_links[link_id] = replace(link, views=link.views + 1, last_viewed_at=at)
+
+
+class FakeHolderKeys(_Repo):
+    def add(self, key: HolderKeyRecord) -> None:
+        if self.for_learner(key.learner_id) is not None:
+            raise IntegrityError(f"learner {key.learner_id} has a holder key")
+        self.t.holder_keys[key.id] = key
+
+    def for_learner(self, learner_id: str) -> HolderKeyRecord | None:
+        return next((k for k in self.t.holder_keys.values() if k.learner_id == learner_id), None)
+
+
+class PlainRenderer:
+    """A :class:`microcred.service.mail.MailRenderer` writing the template name, language and
+    context as plain text (the real one is ``microcred.web.mail``)."""
+
+    def render(self, template: str, language: str, context: Mapping[str, Any]) -> Any:
+        from microcred.service.mail import OutgoingMail
+
+        lines = [f"{name}={value}" for name, value in sorted(context.items())]
+        return OutgoingMail(subject=f"{template} [{language}]", text="\n".join(lines))

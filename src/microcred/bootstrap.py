@@ -29,6 +29,7 @@ from sqlalchemy.engine import Engine
 from microcred.api.app import create_app
 from microcred.api.dependencies import ApiServices
 from microcred.config import Settings
+from microcred.core.proofs.jades import load_trust_anchors
 from microcred.core.verify.pipeline import Verifier
 from microcred.jobs.events import FanOutPublisher, LogPublisher
 from microcred.jobs.inprocess import InProcessQueue, bulk_handlers
@@ -36,20 +37,27 @@ from microcred.jobs.pg_queue import ProcrastinateQueue, setup_schema
 from microcred.jobs.webhook_runner import WebhookRunner
 from microcred.jobs.xlsx import read_xlsx
 from microcred.net.fetcher import GuardedFetcher, fetcher_from_settings
+from microcred.net.smtp import SmtpSender, smtp_sender_from_settings
 from microcred.net.webhooks import HttpWebhookSender, webhook_sender_from_settings
 from microcred.service import issuing, verifying, webhooks
 from microcred.service.bulk import BulkContext, resume_bulk_jobs
+from microcred.service.claims import ClaimPublisher
+from microcred.service.learner_records import MailRecord
+from microcred.service.mail import send_due
 from microcred.service.ports import EventPublisher, JobQueue, UnitOfWork
 from microcred.service.records import DeliveryRecord
 from microcred.store.cipher import AesGcmCipher, load_or_create_master_key
 from microcred.store.engine import make_engine, upgrade
 from microcred.store.unit_of_work import SqlUnitOfWork
-from microcred.web import install_web
+from microcred.web import WebServices, install_web
+from microcred.web.mail import JinjaMailRenderer
 
 _log = logging.getLogger(__name__)
 
 WEBHOOK_POLL_S = 2.0
 """How often the webhook runner looks for due deliveries."""
+MAIL_POLL_S = 5.0
+"""How often the mail runner looks for due e-mails (claim and sign-in links)."""
 
 
 def utc_now() -> datetime:
@@ -75,7 +83,14 @@ class Container:
 
     def __post_init__(self) -> None:
         outbox = webhooks.OutboxPublisher(uow=self.uow, clock=utc_now, rng=os.urandom)
-        self.publisher = FanOutPublisher(LogPublisher(), outbox)
+        claims = ClaimPublisher(
+            uow=self.uow,
+            clock=utc_now,
+            rng=os.urandom,
+            renderer=JinjaMailRenderer(),
+            base_url=self.base_url,
+        )
+        self.publisher = FanOutPublisher(LogPublisher(), outbox, claims)
 
     def uow(self) -> UnitOfWork:
         return SqlUnitOfWork(self.engine)
@@ -105,12 +120,18 @@ class Container:
 
     @functools.cached_property
     def _verifier(self) -> Verifier:
-        return verifying.verifier(
+        verifier = verifying.verifier(
             uow=self.uow,
             cipher=self.cipher,
             clock=utc_now,
             fetcher=self.fetcher,
             base_url=self.base_url,
+        )
+        anchors = self.settings.seal_trust_anchors
+        if anchors is None:
+            return verifier
+        return dataclasses.replace(
+            verifier, seal_trust_anchors=load_trust_anchors(anchors.read_bytes())
         )
 
     def verifier(self) -> Verifier:
@@ -134,6 +155,27 @@ class Container:
         return WebhookRunner(self.deliver_webhooks, interval_s=WEBHOOK_POLL_S)
 
     @functools.cached_property
+    def mail_sender(self) -> SmtpSender | None:
+        """The SMTP sender, or None when no ``MICROCRED_SMTP_HOST`` is set."""
+        return smtp_sender_from_settings(self.settings)
+
+    def send_mail(self) -> list[MailRecord]:
+        """Send one batch of due e-mails from the outbox over one connection."""
+        return send_due(
+            uow=self.uow,
+            clock=utc_now,
+            sender=self.mail_sender,
+            from_address=self.settings.smtp_from,
+        )
+
+    @functools.cached_property
+    def mail_runner(self) -> WebhookRunner:
+        """The thread that drains the mail outbox every :data:`MAIL_POLL_S` seconds."""
+        return WebhookRunner(
+            self.send_mail, interval_s=MAIL_POLL_S, name="microcred-mail", what="mail delivery"
+        )
+
+    @functools.cached_property
     def bulk(self) -> BulkContext:
         return BulkContext(
             uow=self.uow,
@@ -150,6 +192,19 @@ class Container:
     def bulk_direct(self) -> BulkContext:
         """The bulk context for a command that runs the job itself, in the foreground."""
         return dataclasses.replace(self.bulk, queue=None)
+
+    def web_services(self) -> WebServices:
+        return WebServices(
+            uow=self.uow,
+            base_url=self.base_url,
+            clock=utc_now,
+            rng=os.urandom,
+            cipher=self.cipher,
+            publisher=self.publisher,
+            verifier=self.verifier,
+            fetcher=self.fetcher,
+            bulk=self.bulk,
+        )
 
     def api_services(self) -> ApiServices:
         return ApiServices(
@@ -202,9 +257,13 @@ def build_app(
         if resumed:
             _log.info("resumed %d bulk job(s)", len(resumed))
     app = create_app(container.api_services())
-    install_web(app, uow=container.uow, base_url=container.base_url)
+    install_web(app, container.web_services())
     if deliver_webhooks:
         _run_during_lifespan(app, container.webhook_runner)
+        if container.mail_sender is not None:
+            _run_during_lifespan(app, container.mail_runner)
+        else:
+            _log.warning("no SMTP server configured (MICROCRED_SMTP_HOST): e-mails wait unsent")
     return app
 
 

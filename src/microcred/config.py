@@ -10,7 +10,7 @@ which makes every organisation a ``did:web`` issuer).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -32,11 +32,24 @@ class Settings(BaseSettings):
     fetch_allow_hosts: Annotated[tuple[str, ...], NoDecode] = ()
     fetch_timeout_s: float = 5.0
     fetch_max_bytes: int = 2 * 1024 * 1024
+    # outgoing e-mail (claim links, sign-in links): no host = mails wait in the outbox
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["none", "starttls", "ssl"] = "starttls"
+    smtp_from: str = "microcred <no-reply@localhost>"
+    smtp_timeout_s: float = 20.0
+    # platform administrators (trust registry): organisation ids or slugs, commas or spaces
+    admin_orgs: Annotated[tuple[str, ...], NoDecode] = ()
+    # PEM file of the operator's trust anchors for JAdES seal certificate chains (Europass)
+    seal_trust_anchors: Path | None = None
 
-    @field_validator("fetch_allow_hosts", mode="before")
+    @field_validator("fetch_allow_hosts", "admin_orgs", mode="before")
     @classmethod
     def _split_hosts(cls, value: Any) -> Any:
-        """``MICROCRED_FETCH_ALLOW_HOSTS=a.example,b.example`` (commas or spaces)."""
+        """``MICROCRED_FETCH_ALLOW_HOSTS=a.example,b.example`` (commas or spaces); the same for
+        ``MICROCRED_ADMIN_ORGS``."""
         if isinstance(value, str):
             return tuple(part for part in value.replace(",", " ").split() if part)
         return value

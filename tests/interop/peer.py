@@ -123,6 +123,20 @@ class JsPeer:
             raise JsPeerError(f"verify.mjs exit code {proc.returncode} contradicts {verdict}")
         return verdict
 
+    def verify_baked(self, png: bytes, *, now: str | None = None) -> dict[str, Any]:
+        """The peer's verdict on the credential baked into ``png`` (``unbake.mjs`` reads the
+        ``openbadgecredential`` iTXt chunk with plain Node code); ``verdict["unbaked"]``
+        describes the chunk it found."""
+        with tempfile.TemporaryDirectory(prefix="jspeer-") as tmp:
+            path = Path(tmp) / "baked.png"
+            path.write_bytes(png)
+            options = _verify_options(
+                _Files(Path(tmp)), None, (), now=now, no_status=False, proof_only=False, jwk=None
+            )
+            proc = self._run_ok("unbake.mjs", path, *options, allowed=(0, 1))
+        verdict: dict[str, Any] = json.loads(proc.stdout)
+        return verdict
+
     def verify_many(
         self,
         credentials: Sequence[Doc],

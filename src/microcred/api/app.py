@@ -18,8 +18,13 @@ from microcred.api.routes import (
     bulk,
     catalogue,
     credentials,
+    elm,
+    exports,
     organisation,
     public,
+    recognition,
+    registry,
+    stacking,
     users,
     vc_api,
     verify,
@@ -71,6 +76,11 @@ Open Badges 3.0.
 """
 
 
+EXEMPT_PREFIXES = ("/api/v1/bulk-jobs", "/verify", "/dashboard/", "/wallet/import")
+"""Paths with their own body limits: the bulk API (checked by the route) and the web pages
+that take uploads (``microcred.web.uploads.UploadLimit`` answers them with an HTML page)."""
+
+
 class BodyLimit:
     """Refuse request bodies over a limit by ``Content-Length`` before reading them (413);
     bulk uploads have their own limit, checked by the route."""
@@ -112,7 +122,11 @@ def create_app(services: ApiServices) -> FastAPI:
         app.include_router(module.router)
     app.include_router(webhooks.router)
     app.include_router(users.router)
-    app.add_middleware(BodyLimit, max_bytes=MAX_JSON_BYTES, exempt_prefixes=("/api/v1/bulk-jobs",))
+    app.include_router(exports.router)
+    app.include_router(elm.router)
+    for trust_module in (registry, stacking, recognition):
+        app.include_router(trust_module.router)
+    app.add_middleware(BodyLimit, max_bytes=MAX_JSON_BYTES, exempt_prefixes=EXEMPT_PREFIXES)
     _add_problem_schema(app)
     return app
 

@@ -13,12 +13,17 @@ import typer
 from typer._click.exceptions import NoArgsIsHelpError, UsageError  # typer 0.29 vendors Click
 
 from microcred.cli.admin import bulk_issue_command, org_app, revoke_command
+from microcred.cli.baking import bake_command, unbake_command
 from microcred.cli.contexts import contexts_app
 from microcred.cli.demo import demo_command
+from microcred.cli.elm import export_command
+from microcred.cli.exporting import bundle_command, pdf_command
 from microcred.cli.issuing import issue_command
 from microcred.cli.keys import keys_app
+from microcred.cli.registry import registry_app
 from microcred.cli.server import db_app, serve_command, worker_command
 from microcred.cli.signing import sign_command
+from microcred.cli.stacking import stack_app
 from microcred.cli.verifying import verify_command
 from microcred.errors import MicrocredError
 
@@ -32,10 +37,17 @@ app = typer.Typer(
 )
 app.add_typer(keys_app, name="keys")
 app.add_typer(contexts_app, name="contexts")
+app.add_typer(stack_app, name="stack")
+app.add_typer(registry_app, name="registry")
 app.command("sign")(sign_command)
 app.command("issue")(issue_command)
 app.command("demo")(demo_command)
 app.command("verify")(verify_command)
+app.command("bake")(bake_command)
+app.command("unbake")(unbake_command)
+app.command("pdf")(pdf_command)
+app.command("bundle")(bundle_command)
+app.command("export")(export_command)
 app.command("serve")(serve_command)
 app.command("worker")(worker_command)
 app.add_typer(db_app, name="db")

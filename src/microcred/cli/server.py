@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,12 +17,14 @@ import typer
 
 from microcred.bootstrap import Container, build, build_app
 from microcred.config import Settings
-from microcred.service import catalogue, organisations
+from microcred.service import accounts, catalogue, organisations, users
 from microcred.service.api_keys import authenticate
 from microcred.service.records import Principal
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 DEMO_KEY_FILE = "demo-owner-api-key.txt"
+DEMO_STAFF_FILE = "demo-staff-login.txt"
+DEMO_STAFF_EMAIL = "owner@demo.microcred.example"
 
 DatabaseOption = Annotated[
     str | None,
@@ -70,12 +73,31 @@ def seed_demo(container: Container) -> str | None:
             owner, description=example.read_text(encoding="utf-8"), **container.ports_writes
         )
         catalogue.publish_version(owner, version.id, **container.ports_writes)
-    path = container.settings.data_dir / DEMO_KEY_FILE
+    _write_private(container.settings.data_dir / DEMO_KEY_FILE, key + "\n")
+    seed_demo_staff(container, owner)
+    return key
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by the owner only (mode 0600)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
-    return key
+        handle.write(text)
+
+
+def seed_demo_staff(container: Container, owner: Principal) -> tuple[str, str]:
+    """The demo issuer's owner as a person who signs in: (e-mail, random password), written to
+    ``<data_dir>/demo-staff-login.txt`` (mode 0600)."""
+    email, password = DEMO_STAFF_EMAIL, secrets.token_urlsafe(12)
+    person = users.add_user(
+        owner, email=email, name="Demo Owner", role="owner", **container.ports_writes
+    )
+    accounts.set_staff_password(
+        principal=owner, user_id=person.id, password=password, **container.ports_writes
+    )
+    _write_private(container.settings.data_dir / DEMO_STAFF_FILE, f"{email} / {password}\n")
+    return email, password
 
 
 def serve_command(
@@ -104,6 +126,8 @@ def serve_command(
             f"demo issuer created; its owner API key (also in {settings.data_dir / DEMO_KEY_FILE}):"
         )
         typer.echo(f"  {key}")
+        login = (settings.data_dir / DEMO_STAFF_FILE).read_text(encoding="utf-8").strip()
+        typer.echo(f"staff sign-in: {login}  (also in {settings.data_dir / DEMO_STAFF_FILE})")
     uvicorn.run(build_app(container), host=settings.host, port=settings.port, log_level="info")
 
 

@@ -38,7 +38,8 @@ LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français", "de": "Deu
 
 
 def supported(language: str | None) -> str | None:
-    """The interface language ``language`` (a BCP 47 tag such as ``fr-BE``) falls back to, or None."""
+    """The interface language that ``language`` (a BCP 47 tag such as ``fr-BE``) falls back to,
+    or None."""
     if not language:
         return None
     primary = language.strip().replace("_", "-").split("-")[0].lower()
@@ -55,7 +56,8 @@ def negotiate(preferences: Iterable[str | None]) -> str:
 
 
 def parse_accept_language(header: str | None) -> list[str]:
-    """The language tags of an ``Accept-Language`` header, most preferred first (RFC 9110 §12.5.4)."""
+    """The language tags of an ``Accept-Language`` header, most preferred first
+    (RFC 9110 §12.5.4)."""
     if not header:
         return []
     weighted: list[tuple[float, int, str]] = []

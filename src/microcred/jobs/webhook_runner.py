@@ -1,4 +1,5 @@
-"""The webhook delivery driver: a background thread that drains the outbox.
+"""The outbox driver: a background thread that drains an outbox (webhook deliveries, and
+with ``name="microcred-mail"`` the mail outbox of :func:`microcred.service.mail.send_due`).
 
 Every ``interval_s`` seconds it calls ``deliver`` (bound by the composition root to
 :func:`microcred.service.webhooks.deliver_due`), and again at once while a call sends a full
@@ -26,6 +27,7 @@ class WebhookRunner:
         interval_s: float = 2.0,
         batch: int = 100,
         name: str = "microcred-webhooks",
+        what: str = "webhook delivery",
     ) -> None:
         if interval_s <= 0:
             raise ValueError("interval_s must be positive")
@@ -33,6 +35,7 @@ class WebhookRunner:
         self._interval_s = interval_s
         self._batch = batch
         self._name = name
+        self._what = what
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -58,7 +61,7 @@ class WebhookRunner:
         try:
             return len(self._deliver())
         except Exception:
-            _log.exception("webhook delivery run failed")
+            _log.exception("%s run failed", self._what)
             return 0
 
     def _loop(self) -> None:

@@ -8,8 +8,9 @@ valid rows chunk by chunk through :func:`issue_batch`, idempotently and resumabl
   is re-sent in the same file, a new file or against a newer version of the entry. Re-sending the
   very same file (same bytes, same version) returns the existing job.
 - **Resumable.** The valid rows are stored with the job, packed per chunk; a chunk is marked done in
-  its own transaction after it was issued. Running the job again (after a crash) issues the chunks
-  not marked done; rows already issued are skipped by their row keys.
+  its own transaction after it was issued (and its packed rows dropped). Running the job again
+  (after a crash) issues the chunks not marked done; rows already issued are skipped by their row
+  keys.
 - **Shared.** A queue may run the chunks of one job on several workers
   (:func:`plan_bulk_job`, :func:`run_bulk_chunk`, :func:`record_chunk`); only :func:`record_chunk`
   writes the job, so the queue serialises it per job.
@@ -122,6 +123,21 @@ class BulkContext:
     limits: BulkLimits = field(default_factory=BulkLimits)
     readers: Mapping[str, TableReader] = field(default_factory=dict)
     """Extra readers by lower-case file extension (``{"xlsx": read_xlsx}``); CSV is built in."""
+    rows_cache: dict[str, _JobRows] = field(default_factory=dict, compare=False, repr=False)
+    """The packed rows of the jobs this process ran last (:func:`_job_rows`)."""
+
+
+@dataclass(frozen=True)
+class _JobRows:
+    """What issuing any chunk of a job needs; fixed when the job is created, so a worker reads
+    the job's (large) report once, not once per chunk."""
+
+    principal: Principal
+    version_id: str
+    chunks: tuple[str, ...]
+
+
+_CACHED_JOBS = 4
 
 
 # ---- reading ----------------------------------------------------------------------------
@@ -285,6 +301,32 @@ def _pending(job: BulkJobRecord) -> list[int]:
     return [n for n in range(int(job.report.get("chunks_total", 0))) if str(n) not in done]
 
 
+def _remember_rows(job: BulkJobRecord, ctx: BulkContext) -> _JobRows:
+    rows = _JobRows(
+        principal=Principal(
+            organisation_id=job.organisation_id,
+            role="issuer",
+            actor=str(job.report.get("actor") or f"bulk:{job.id}"),
+        ),
+        version_id=job.version_id,
+        chunks=tuple(job.report["chunks"]),
+    )
+    if len(ctx.rows_cache) >= _CACHED_JOBS:
+        ctx.rows_cache.clear()
+    ctx.rows_cache[job.id] = rows
+    return rows
+
+
+def _job_rows(job_id: str, ctx: BulkContext) -> _JobRows:
+    """The job's issuer, version and packed chunks, read from the store once per process."""
+    cached = ctx.rows_cache.get(job_id)
+    if cached is not None:
+        return cached
+    with ctx.uow() as uow:
+        job = _load(uow, job_id)
+    return _remember_rows(job, ctx)
+
+
 def plan_bulk_job(job_id: str, *, ctx: BulkContext) -> list[int]:
     """Mark the job running and return the chunks still to issue (empty when it is finished;
     a job with nothing left is finished here)."""
@@ -292,6 +334,7 @@ def plan_bulk_job(job_id: str, *, ctx: BulkContext) -> list[int]:
         job = _load(uow, job_id)
         if job.state == "finished":
             return []
+        _remember_rows(job, ctx)
         pending = _pending(job)
         report = dict(job.report, error=None)
         uow.bulk_jobs.update(replace(job, state="running", report=report))
@@ -317,15 +360,11 @@ def run_bulk_chunk(job_id: str, chunk: int, *, ctx: BulkContext) -> ChunkOutcome
     The chunk is issued in one transaction; should the issuer refuse a row the CSV checks let
     through, the chunk is issued row by row and each refused row is reported as failed.
     """
-    with ctx.uow() as uow:
-        job = _load(uow, job_id)
-    packed: list[str] = job.report["chunks"]
-    principal = Principal(
-        organisation_id=job.organisation_id,
-        role="issuer",
-        actor=str(job.report.get("actor") or f"bulk:{job.id}"),
-    )
-    rows = _unpack(packed[chunk])
+    job = _job_rows(job_id, ctx)
+    principal = job.principal
+    if not job.chunks[chunk]:  # done and recorded (its rows dropped): a task run twice
+        return ChunkOutcome(0, 0)
+    rows = _unpack(job.chunks[chunk])
     try:
         result = ctx.issue(principal, version_id=job.version_id, rows=[_request(r) for r in rows])
         return ChunkOutcome(len(result.issued), len(result.skipped))
@@ -350,14 +389,18 @@ def record_chunk(
     job_id: str, chunk: int, outcome: ChunkOutcome, *, ctx: BulkContext
 ) -> BulkJobRecord:
     """Add the chunk's counts to the job's progress (its own transaction); finish the job when
-    every chunk is done. Recording a chunk twice counts it once."""
+    every chunk is done. Recording a chunk twice counts it once. The packed rows of a chunk
+    done are dropped from the report: it shrinks as the job runs (each progress write rewrites
+    it) and a finished job keeps only its counts and problems."""
     with ctx.uow() as uow:
         job = _load(uow, job_id)
         done = dict(job.report.get("done", {}))
         if str(chunk) in done:
             return _public(job)
         done[str(chunk)] = [outcome.issued, outcome.skipped, len(outcome.problems)]
-        report = dict(job.report, done=done, chunks_done=len(done))
+        chunks = list(job.report["chunks"])
+        chunks[chunk] = ""
+        report = dict(job.report, done=done, chunks_done=len(done), chunks=chunks)
         if outcome.problems:
             problems = [*report["problems"], *outcome.problems]
             report["problems"] = sorted(problems, key=lambda p: int(p["row"]))

@@ -29,7 +29,8 @@ from microcred.core.model import (
     learner_to_dict,
     load_learner,
 )
-from microcred.core.securing import SUITES, secure_credential
+from microcred.core.proofs.data_integrity import create_proof
+from microcred.core.securing import SUITES, VC_JWT, secure_credential
 from microcred.errors import InvalidInputError, SpecValidationError
 from microcred.service.access import check_owned, require_role
 from microcred.service.audit import record_audit
@@ -183,6 +184,31 @@ def credential_text(
     return json.dumps(secured, ensure_ascii=False, separators=(",", ":"))
 
 
+def _signed_text(
+    unsigned: dict[str, Any],
+    *,
+    template: CredentialTemplate,
+    identity: IssuerIdentity,
+    suite: str,
+    created: str,
+    loader: DocumentLoader,
+) -> str:
+    """The exact stored text of ``unsigned`` secured with ``suite``: for a Data Integrity suite,
+    the new proof is created alone and the text encoded once from ``unsigned`` and that proof
+    (what :func:`~microcred.core.proofs.data_integrity.add_proof` and :func:`credential_text`
+    give, without copying the credential)."""
+    if suite == VC_JWT:
+        return credential_text(
+            secure_credential(
+                unsigned, signer=identity.signer, suite=suite, created=created, loader=loader
+            )
+        )
+    proof = create_proof(
+        unsigned, signer=identity.signer, cryptosuite=suite, created=created, loader=loader
+    )
+    return template.to_json({**unsigned, "proof": [proof]})
+
+
 def reserve_positions(
     tx: UnitOfWork,
     identity: IssuerIdentity,
@@ -274,6 +300,17 @@ def _version(award: AwardRecord) -> dict[str, str]:
     return {"version_id": award.version_id} if award.version_id is not None else {}
 
 
+AWARDS_ISSUED = "awards.issued"
+"""The audit action of a batch of awards: one event naming every award it issued."""
+
+
+def _audit_entry(award: AwardRecord) -> dict[str, str]:
+    entry = {"id": award.id, "credential_id": award.credential_id}
+    if award.row_key is not None:
+        entry["row_key"] = award.row_key
+    return entry
+
+
 def record_issued(
     tx: UnitOfWork,
     awards: Sequence[AwardRecord],
@@ -283,25 +320,33 @@ def record_issued(
     clock: Clock,
     rng: RandomBytes,
 ) -> None:
-    """Store ``awards`` with one ``award.issued`` audit row each, in ``tx`` (the caller
-    commits, so awards and their audit rows land together or not at all)."""
+    """Store ``awards`` with their audit in ``tx`` (the caller commits, so awards and their
+    audit land together or not at all): one ``award.issued`` event for a single award, one
+    ``awards.issued`` event for a batch, whose details list every award (id, credential id,
+    row key), its subject being the first award."""
     tx.awards.add_many(awards)
-    for award in awards:
-        record_audit(
-            tx,
-            organisation_id=award.organisation_id,
-            actor=principal.actor,
-            action=AWARD_ISSUED,
-            subject=award.id,
-            details={
-                "credential_id": award.credential_id,
-                **_version(award),
-                "key_id": key_id,
-                **({"row_key": award.row_key} if award.row_key is not None else {}),
-            },
-            clock=clock,
-            rng=rng,
-        )
+    if not awards:
+        return
+    first = awards[0]
+    common = {**_version(first), "key_id": key_id}
+    details: dict[str, Any]
+    if len(awards) == 1:
+        action, details = AWARD_ISSUED, {"credential_id": first.credential_id, **common}
+        if first.row_key is not None:
+            details["row_key"] = first.row_key
+    else:
+        action = AWARDS_ISSUED
+        details = {**common, "count": len(awards), "awards": [_audit_entry(a) for a in awards]}
+    record_audit(
+        tx,
+        organisation_id=first.organisation_id,
+        actor=principal.actor,
+        action=action,
+        subject=first.id,
+        details=details,
+        clock=clock,
+        rng=rng,
+    )
 
 
 def publish_issued(publisher: EventPublisher, awards: Sequence[AwardRecord]) -> None:
@@ -381,13 +426,6 @@ def issue_batch(
         for item, revocation in zip(prepared, revocations, strict=True):
             suspension = next(suspensions) if item.request.suspendable else None
             unsigned = with_status(item.credential, base_url, revocation, suspension)
-            secured = secure_credential(
-                unsigned,
-                signer=identity.signer,
-                suite=suite,
-                created=created,
-                loader=loader,
-            )
             awards.append(
                 AwardRecord(
                     id=item.award_id,
@@ -395,7 +433,14 @@ def issue_batch(
                     credential_id=str(item.credential["id"]),
                     version_id=version.id,
                     learner=learner_to_dict(item.learner),
-                    credential=credential_text(secured, unsigned=unsigned, template=template),
+                    credential=_signed_text(
+                        unsigned,
+                        template=template,
+                        identity=identity,
+                        suite=suite,
+                        created=created,
+                        loader=loader,
+                    ),
                     suite=suite,
                     issued_at=now,
                     revocation=revocation,

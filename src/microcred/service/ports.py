@@ -17,6 +17,15 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from microcred.service.learner_ports import (
+    ClaimRepository,
+    HoldingRepository,
+    LearnerRepository,
+    MailOutbox,
+    SessionRepository,
+    SignInFailureRepository,
+    SignInLinkRepository,
+)
 from microcred.service.records import (
     ApiKeyRecord,
     AuditEvent,
@@ -100,6 +109,13 @@ class UserRepository(Protocol):
     def update(self, user: UserRecord) -> None:
         """Store ``name``, ``role`` and ``removed_at``."""
         ...
+
+    def with_email(self, email: str) -> list[UserRecord]:
+        """The users of every organisation with this (lower-case) e-mail, removed or not."""
+        ...
+
+    def password_hash(self, user_id: str) -> str | None: ...
+    def set_password_hash(self, user_id: str, password_hash: str | None) -> None: ...
 
 
 class SigningKeyRepository(Protocol):
@@ -231,6 +247,13 @@ class UnitOfWork(Protocol):
     webhooks: WebhookRepository
     deliveries: DeliveryRepository
     users: UserRepository
+    learners: LearnerRepository
+    sessions: SessionRepository
+    sign_in_links: SignInLinkRepository
+    sign_in_failures: SignInFailureRepository
+    claims: ClaimRepository
+    mail_outbox: MailOutbox
+    holdings: HoldingRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(

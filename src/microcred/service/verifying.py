@@ -22,6 +22,7 @@ from microcred.core.jsonld.loader import StaticDocumentLoader, default_loader
 from microcred.core.verify.pipeline import Verifier
 from microcred.core.verify.report import VerificationReport
 from microcred.service.ports import Clock, Fetcher, KeyCipher, UnitOfWorkFactory
+from microcred.service.registry import trust_lookup
 from microcred.service.signing_keys import did_document
 from microcred.service.status_lists import status_list_credential
 from microcred.service.urls import slug_of_did_web, status_list_id_of
@@ -85,6 +86,7 @@ def verifier(
         resolver=resolver,
         status_lists=status_lists,
         clock=clock,
+        trust=trust_lookup(uow),
     )
 
 

@@ -310,5 +310,6 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("removed_at", UtcDateTime),
+    Column("password_hash", String(256)),  # argon2id, revision 0004 (service/accounts.py)
     UniqueConstraint("organisation_id", "email"),
 )

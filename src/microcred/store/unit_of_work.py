@@ -14,6 +14,15 @@ from typing import TYPE_CHECKING, Self
 from sqlalchemy import Connection, Engine
 
 from microcred.core.status.bitstring import MIN_ENTRIES
+from microcred.service.learner_ports import (
+    ClaimRepository,
+    HoldingRepository,
+    LearnerRepository,
+    MailOutbox,
+    SessionRepository,
+    SignInFailureRepository,
+    SignInLinkRepository,
+)
 from microcred.service.ports import (
     ApiKeyRepository,
     AuditLog,
@@ -27,18 +36,40 @@ from microcred.service.ports import (
     UserRepository,
     WebhookRepository,
 )
+from microcred.service.seal_ports import SealRepository
+from microcred.service.sharing_ports import HolderKeyRepository, ShareLinkRepository
+from microcred.service.trust_ports import (
+    PathwayRepository,
+    RecognitionRepository,
+    RegistryRepository,
+)
 from microcred.store.repositories import (
     SqlApiKeyRepository,
     SqlAuditLog,
     SqlAwardRepository,
     SqlBulkJobRepository,
     SqlCatalogueRepository,
+    SqlClaimRepository,
     SqlDeliveryRepository,
+    SqlHolderKeyRepository,
+    SqlHoldingRepository,
+    SqlLearnerRepository,
+    SqlMailOutbox,
     SqlOrganisationRepository,
+    SqlSessionRepository,
+    SqlShareLinkRepository,
+    SqlSignInFailureRepository,
     SqlSigningKeyRepository,
+    SqlSignInLinkRepository,
     SqlStatusListRepository,
     SqlUserRepository,
     SqlWebhookRepository,
+)
+from microcred.store.repositories.seals import SqlSealRepository
+from microcred.store.repositories.trust import (
+    SqlPathwayRepository,
+    SqlRecognitionRepository,
+    SqlRegistryRepository,
 )
 
 
@@ -57,6 +88,19 @@ class SqlUnitOfWork:
     webhooks: WebhookRepository
     deliveries: DeliveryRepository
     users: UserRepository
+    learners: LearnerRepository
+    sessions: SessionRepository
+    sign_in_links: SignInLinkRepository
+    sign_in_failures: SignInFailureRepository
+    claims: ClaimRepository
+    mail_outbox: MailOutbox
+    holdings: HoldingRepository
+    share_links: ShareLinkRepository
+    holder_keys: HolderKeyRepository
+    registry: RegistryRepository
+    pathways: PathwayRepository
+    recognitions: RecognitionRepository
+    seals: SealRepository
 
     def __init__(self, engine: Engine, *, status_list_length: int = MIN_ENTRIES) -> None:
         self._engine = engine
@@ -80,6 +124,19 @@ class SqlUnitOfWork:
         self.webhooks = SqlWebhookRepository(connection)
         self.deliveries = SqlDeliveryRepository(connection)
         self.users = SqlUserRepository(connection)
+        self.learners = SqlLearnerRepository(connection)
+        self.sessions = SqlSessionRepository(connection)
+        self.sign_in_links = SqlSignInLinkRepository(connection)
+        self.sign_in_failures = SqlSignInFailureRepository(connection)
+        self.claims = SqlClaimRepository(connection)
+        self.mail_outbox = SqlMailOutbox(connection)
+        self.holdings = SqlHoldingRepository(connection)
+        self.share_links = SqlShareLinkRepository(connection)
+        self.holder_keys = SqlHolderKeyRepository(connection)
+        self.registry = SqlRegistryRepository(connection)
+        self.pathways = SqlPathwayRepository(connection)
+        self.recognitions = SqlRecognitionRepository(connection)
+        self.seals = SqlSealRepository(connection)
         self._audit = SqlAuditLog(connection)
         self.audit = self._audit
         return self

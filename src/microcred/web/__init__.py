@@ -1,11 +1,55 @@
-"""The public web pages: the micro-credential catalogue as server-rendered HTML.
+"""The web pages, server-rendered HTML in English, French and German.
 
-An adapter beside :mod:`microcred.api`: it serves ``GET /catalogue`` and
-``GET /catalogue/{version_id}`` as HTML to browsers (the API keeps answering every other client
-with JSON, see :mod:`microcred.web.negotiation`) and reads the catalogue only through the
-service's public use cases. The composition root mounts it with :func:`install_web`.
+An adapter beside :mod:`microcred.api`: the public catalogue (``/catalogue``, answering only
+browsers that want HTML, see :mod:`microcred.web.negotiation`; the API keeps answering every
+other client with JSON at the same URLs), the public verification page, the issuer dashboard,
+the language switcher and the static assets. Pages call the service's use cases with the ports
+of :class:`~microcred.web.services.WebServices`. The composition root mounts them with
+:func:`install_web`.
 """
 
-from microcred.web.routes import STYLESHEET_PATH, install_web, web_router
+from fastapi import FastAPI
 
-__all__ = ["STYLESHEET_PATH", "install_web", "web_router"]
+from microcred.web.account_routes import account_router
+from microcred.web.assets import STYLESHEET_PATH, assets_router
+from microcred.web.dashboard import dashboard_router
+from microcred.web.language import language_router
+from microcred.web.present_routes import present_router
+from microcred.web.routes import web_router
+from microcred.web.services import WebServices
+from microcred.web.share_routes import share_router
+from microcred.web.signed_in import SignedInMiddleware
+from microcred.web.uploads import UploadLimit
+from microcred.web.verify_routes import verify_router
+from microcred.web.wallet_routes import claim_router, wallet_router
+
+
+def install_web(app: FastAPI, services: WebServices) -> None:
+    """Mount the pages on ``app`` *ahead* of the routes it already has: some share their paths
+    with the JSON API's routes and must be asked first (they step aside for every request that
+    does not want HTML). Call once, after ``create_app``, before serving."""
+    routers = [
+        assets_router(),
+        language_router(secure_cookies=services.secure_cookies),
+        web_router(uow=services.uow, base_url=services.base_url, page_size=services.page_size),
+        share_router(services),
+        present_router(services),
+        verify_router(services),
+        dashboard_router(services),
+        account_router(services),
+        claim_router(services),
+        wallet_router(services),
+        # One line per page module (verify, dashboard, wallet, share...), each a router.
+    ]
+    before = len(app.router.routes)
+    for router in routers:
+        app.include_router(router)
+    added = app.router.routes[before:]
+    del app.router.routes[before:]
+    app.router.routes[0:0] = added
+    app.add_middleware(UploadLimit)  # inside SignedInMiddleware: its page names who is signed in
+    app.add_middleware(SignedInMiddleware, uow=services.uow, clock=services.clock)
+    app.state.secure_cookies = services.secure_cookies
+
+
+__all__ = ["STYLESHEET_PATH", "WebServices", "install_web", "web_router"]

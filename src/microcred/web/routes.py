@@ -3,8 +3,7 @@
 - ``GET /catalogue``: the search form (text, provider, EQF level, ECTS range, language, form of
   participation, ESCO skill) and one page of results;
 - ``GET /catalogue/{version_id}``: every Annex I element of one published micro-credential, with
-  links to its OB 3.0 ``Achievement`` JSON; an unknown or unpublished version is a 404 page;
-- ``GET /assets/catalogue.css``: the pages' stylesheet.
+  links to its OB 3.0 ``Achievement`` JSON; an unknown or unpublished version is a 404 page.
 
 Both pages answer only requests that want HTML (:mod:`microcred.web.negotiation`); the JSON API
 answers the rest at the same URLs.
@@ -14,14 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
-from importlib.resources import files
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
-from fastapi.routing import APIRoute
 
+from microcred.core.i18n import Translator, translator
 from microcred.core.model.vocabularies import PARTICIPATION_FORMS
 from microcred.service.catalogue import micro_credential_of, public_version, search_catalogue
 from microcred.service.errors import NotFound
@@ -30,13 +27,12 @@ from microcred.service.ports import UnitOfWorkFactory
 from microcred.service.records import CatalogueVersion, Organisation
 from microcred.service.urls import achievement_url
 from microcred.web import presenters
+from microcred.web.language import request_language
 from microcred.web.names import LANGUAGES, country_name
-from microcred.web.negotiation import HtmlRoute, accepted_languages
-from microcred.web.rendering import render
+from microcred.web.negotiation import HtmlRoute
+from microcred.web.rendering import content_languages, render
 from microcred.web.search_form import FIELDS, SearchForm, read_search
-
-STYLESHEET_PATH = "/assets/catalogue.css"
-PAGE_SIZE = 20
+from microcred.web.services import PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -49,21 +45,9 @@ class Option:
     lang: str | None = None
 
 
-@cache
-def _stylesheet() -> bytes:
-    return (files("microcred.web") / "static" / "catalogue.css").read_bytes()
-
-
-def stylesheet() -> Response:
-    """The pages' CSS."""
-    return Response(
-        _stylesheet(),
-        media_type="text/css",
-        headers={"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"},
-    )
-
-
-def _options(form: SearchForm, providers: Sequence[Organisation]) -> dict[str, list[Option]]:
+def _options(
+    form: SearchForm, providers: Sequence[Organisation], t: Translator
+) -> dict[str, list[Option]]:
     values = form.values
     try:
         participation = PARTICIPATION_FORMS.resolve(values["participation"])
@@ -74,7 +58,12 @@ def _options(form: SearchForm, providers: Sequence[Organisation]) -> dict[str, l
             Option(o.id, o.legal_name, o.id == values["organisation"]) for o in providers
         ],
         "eqf_level": [
-            Option(str(n), f"Level {n}", str(n) == values["eqf_level"]) for n in range(1, 9)
+            Option(
+                str(n),
+                t.gettext("Level %(level)s") % {"level": n},
+                str(n) == values["eqf_level"],
+            )
+            for n in range(1, 9)
         ],
         "language": [
             Option(code, name, code == values["language"].lower(), lang=code)
@@ -106,16 +95,13 @@ def web_router(
     if not 1 <= page_size < 200:
         raise ValueError("page_size must be 1-199")
     router = APIRouter(route_class=HtmlRoute, include_in_schema=False)
-    router.add_api_route(
-        STYLESHEET_PATH, stylesheet, methods=["GET"], route_class_override=APIRoute
-    )
 
     def providers() -> dict[str, Organisation]:
         return {o.id: o for o in list_organisations(uow=uow)}
 
     @router.get("/catalogue", response_class=HTMLResponse)
     def catalogue_page(request: Request) -> HTMLResponse:
-        languages = accepted_languages(request.headers.get("accept-language"))
+        languages = content_languages(request)
         form = read_search(request.query_params)
         known = providers()
         rows: list[CatalogueVersion] = []
@@ -131,11 +117,15 @@ def web_router(
         ]
         path = request.url.path
         return render(
+            request,
             "catalogue.html",
             status_code=422 if form.errors else 200,
-            stylesheet=STYLESHEET_PATH,
             form=form,
-            options=_options(form, sorted(known.values(), key=lambda o: o.legal_name.casefold())),
+            options=_options(
+                form,
+                sorted(known.values(), key=lambda o: o.legal_name.casefold()),
+                translator(request_language(request)),
+            ),
             cards=cards,
             first=(form.page - 1) * page_size + 1,
             prev_url=_page_url(path, form.values, form.page - 1) if form.page > 1 else None,
@@ -147,14 +137,12 @@ def web_router(
         try:
             version = public_version(version_id, uow=uow)
         except NotFound:
-            return render(
-                "not_found.html", status_code=404, stylesheet=STYLESHEET_PATH, wanted=version_id
-            )
-        languages = accepted_languages(request.headers.get("accept-language"))
+            return render(request, "not_found.html", status_code=404, wanted=version_id)
+        languages = content_languages(request)
         publisher = providers().get(version.organisation_id)
         return render(
+            request,
             "credential.html",
-            stylesheet=STYLESHEET_PATH,
             mc=presenters.detail(
                 micro_credential_of(version),
                 version,
@@ -169,13 +157,3 @@ def web_router(
         )
 
     return router
-
-
-def install_web(
-    app: FastAPI, *, uow: UnitOfWorkFactory, base_url: str | None, page_size: int = PAGE_SIZE
-) -> None:
-    """Mount :func:`web_router` on ``app`` *ahead* of the routes it already has: its pages share
-    their paths with the JSON API's routes and must be asked first (they step aside for every
-    request that does not want HTML). Call once, after ``create_app``, before serving."""
-    app.include_router(web_router(uow=uow, base_url=base_url, page_size=page_size))
-    app.router.routes.insert(0, app.router.routes.pop())

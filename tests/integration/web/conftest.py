@@ -13,7 +13,7 @@ from fastapi import FastAPI
 sys.path.insert(0, str(Path(__file__).parents[1] / "api"))
 
 from api_support import build_env
-from web_support import PAGE_SIZE, WebEnv
+from web_support import WebEnv, web_services
 
 from microcred.web import install_web
 
@@ -23,11 +23,6 @@ def web() -> Iterator[WebEnv]:
     env = build_env()
     app = env.client.app
     assert isinstance(app, FastAPI)
-    install_web(
-        app,
-        uow=env.services.uow,
-        base_url=env.services.base_url,
-        page_size=PAGE_SIZE,
-    )
+    install_web(app, web_services(env))
     with env.client:
         yield WebEnv(env)

@@ -21,10 +21,13 @@ from microcred.jobs.inprocess import InProcessQueue, bulk_handlers
 from microcred.service.bulk import (
     BULK_TASK,
     BulkContext,
+    ChunkOutcome,
     job_status,
     list_bulk_jobs,
+    plan_bulk_job,
     resume_bulk_jobs,
     row_key,
+    run_bulk_chunk,
     run_bulk_job,
     start_bulk_job,
 )
@@ -447,3 +450,42 @@ def test_with_the_real_issuer_the_awards_verify_and_carry_their_row_keys() -> No
     for award in awards:
         assert env.verify(award).verified
     assert run_bulk_job(job.id, ctx=ctx).issued == 2  # nothing more on a re-run
+
+
+def test_a_worker_reads_the_packed_rows_once_not_once_per_chunk(world: World) -> None:
+    job = start_bulk_job(ISSUER, VERSION, FIVE, "f.csv", ctx=world.ctx)
+    reads: list[str] = []
+    get = _Jobs.get
+
+    def counting_get(self: _Jobs, job_id: str) -> BulkJobRecord | None:
+        reads.append(job_id)
+        return get(self, job_id)
+
+    _Jobs.get = counting_get  # type: ignore[method-assign]
+    try:
+        pending = plan_bulk_job(job.id, ctx=world.ctx)
+        plan_reads = len(reads)
+        outcomes = [run_bulk_chunk(job.id, chunk, ctx=world.ctx) for chunk in pending]
+        assert len(reads) == plan_reads  # the chunks came from what the plan read
+        # another worker process (a fresh context) reads the job once, then uses its copy
+        other = replace(world.ctx, rows_cache={})
+        assert run_bulk_chunk(job.id, pending[0], ctx=other) == ChunkOutcome(0, 2)
+        assert run_bulk_chunk(job.id, pending[1], ctx=other) == ChunkOutcome(0, 2)
+        assert len(reads) == plan_reads + 1
+    finally:
+        _Jobs.get = get  # type: ignore[method-assign]
+    assert [o.issued for o in outcomes] == [2, 2, 1]
+
+
+def test_a_finished_job_keeps_counts_not_rows_and_a_chunk_run_again_does_nothing(
+    world: World,
+) -> None:
+    job = start_bulk_job(ISSUER, VERSION, FIVE, "f.csv", ctx=world.ctx)
+    assert all(world.state.jobs[job.id].report["chunks"])
+    assert run_bulk_job(job.id, ctx=world.ctx).state == "finished"
+    stored = world.state.jobs[job.id]
+    assert stored.report["chunks"] == ["", "", ""]
+    assert stored.report["done"] == {"0": [2, 0, 0], "1": [2, 0, 0], "2": [1, 0, 0]}
+    fresh = replace(world.ctx, rows_cache={})  # a worker that reads the finished job
+    assert run_bulk_chunk(job.id, 1, ctx=fresh) == ChunkOutcome(0, 0)
+    assert (stored.issued, stored.skipped, world.issuer.calls) == (5, 0, 3)

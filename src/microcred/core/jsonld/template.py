@@ -27,13 +27,13 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Final
 
 from microcred.core.jsonld.expansion import MAX_DEPTH, MAX_VALUES, to_quads
 from microcred.core.jsonld.loader import DocumentLoader
-from microcred.core.jsonld.nquads import NEEDS_ESCAPE, Quad, escape_literal
+from microcred.core.jsonld.nquads import Quad, escape_literal
 from microcred.core.jsonld.rdfc import canonical_labels, canonicalize_quads
 from microcred.errors import CanonicalizationLimitError, MicrocredError
 
@@ -41,6 +41,10 @@ CACHE_SIZE: Final = 256
 """Most shapes remembered per loader (least recently used are forgotten)."""
 RECENT_SHAPES: Final = 8
 """Shapes recognised by their compiled matchers before a document's shape is computed."""
+FIRST_DEGREE_MEMO: Final = 4096
+"""First-degree hashes remembered per template (forgotten all at once when full)."""
+STRING_MEMO: Final = 16384
+"""Checked IRIs and escaped literals remembered per template (forgotten all at once)."""
 
 _SENTINEL_PREFIX: Final = "urn:x-microcred-slot:"
 # A plain term (no ':', '/', '#', space): an IRI slot holding one gets a specialised template.
@@ -362,22 +366,39 @@ class Template:
     linked_index: tuple[int, ...]
     leaves: tuple[bool, ...]  # per blank node: no other blank node shares a row with it
     named_graphs: bool
+    node_inputs: tuple[tuple[int, ...], ...]  # per blank node: the slot renders its rows use
+    # (blank node, its inputs' values) -> Hash First Degree Quads; a pure function of the key
+    first_degree: dict[tuple[Any, ...], str] = field(default_factory=dict, compare=False)
+    plain_iris: set[str] = field(default_factory=set, compare=False)  # IRI slot values seen ok
+    escaped: dict[str, str] = field(default_factory=dict, compare=False)  # literal -> escaped
 
     def table(self, strings: list[str]) -> list[str] | None:
-        """Terms for a document of this shape, or None when a guard sends it elsewhere."""
+        """Terms for a document of this shape, or None when a guard sends it elsewhere.
+
+        Both guards and escapes are properties of each string alone, so the strings of a batch
+        that repeat from document to document (the shared achievement) are checked once: the
+        IRIs found plain and the escaped form of each literal are remembered.
+        """
         iris = [strings[slot] for slot in self.iri_slots]
-        terms = self.terms
-        lines = "\n".join(iris)  # the checks of _plain_iri, on every IRI at once
-        if (
-            _SAFE_IRI_LINES.fullmatch(lines) is None
-            or not terms.isdisjoint(iris)
-            or not terms.isdisjoint(_PREFIX_LINES.findall(lines))
-        ) and not all(_plain_iri(value, terms) for value in iris):
-            return None
+        plain = self.plain_iris
+        fresh = [value for value in iris if value not in plain]
+        if fresh:
+            terms = self.terms
+            lines = "\n".join(fresh)  # the checks of _plain_iri, on every new IRI at once
+            if (
+                _SAFE_IRI_LINES.fullmatch(lines) is None
+                or not terms.isdisjoint(fresh)
+                or not terms.isdisjoint(_PREFIX_LINES.findall(lines))
+            ) and not all(_plain_iri(value, terms) for value in fresh):
+                return None
+            if len(plain) > STRING_MEMO:
+                plain.clear()
+            plain.update(fresh)
+        escaped = self.escaped
+        if len(escaped) > STRING_MEMO:
+            escaped.clear()
         literals = [strings[slot] for slot in self.literal_slots]
-        if NEEDS_ESCAPE.search("".join(literals)) is not None:
-            search = NEEDS_ESCAPE.search
-            literals = [escape_literal(value) if search(value) else value for value in literals]
+        literals = [escaped.get(value) or _escaped(value, escaped) for value in literals]
         return [
             *self.fixed,
             *(("<" + ">\n<".join(iris) + ">").split("\n") if iris else ()),
@@ -418,16 +439,17 @@ class Template:
             kept = sorted(first.values())
         table.append("_:a")
         table.append("_:z")
-        hashes = []
         dropped = None if kept is None else set(self.linked_index).difference(kept)
-        for mentions, node_rows in zip(self.node_rows, self.blank_rows, strict=True):
-            if dropped:
-                node_rows = tuple(  # noqa: PLW2901 - the same rows, duplicates left out
-                    r for i, r in zip(mentions, node_rows, strict=True) if i not in dropped
+        if dropped:  # the same rows, duplicates left out
+            hashes = [
+                _hash_rows(
+                    table,
+                    tuple(r for i, r in zip(mentions, rows, strict=True) if i not in dropped),
                 )
-            lines = [f"{table[s]} {table[p]} {table[o]} .\n" for s, p, o, _ in node_rows]
-            lines.sort()
-            hashes.append(hashlib.sha256("".join(lines).encode()).hexdigest())
+                for mentions, rows in zip(self.node_rows, self.blank_rows, strict=True)
+            ]
+        else:
+            hashes = self._first_degree(table)
         linked_rows = self.linked_rows if kept is None else tuple(rows[i] for i in kept)
         seen: set[str] = set()
         shared: set[str] = set()
@@ -454,8 +476,39 @@ class Template:
         ground.sort()
         return "".join(ground)
 
+    def _first_degree(self, table: list[str]) -> list[str]:
+        """Hash First Degree Quads (RDFC-1.0 §4.6) of every blank node; a node whose rows hold
+        the same values as in a document seen before (the shared achievement of a batch) gets
+        the hash computed then."""
+        memo = self.first_degree
+        if len(memo) > FIRST_DEGREE_MEMO:
+            memo.clear()
+        hashes = []
+        for number, (inputs, node_rows) in enumerate(
+            zip(self.node_inputs, self.blank_rows, strict=True)
+        ):
+            key = (number, *[table[index] for index in inputs])
+            digest = memo.get(key)
+            if digest is None:
+                digest = memo[key] = _hash_rows(table, node_rows)
+            hashes.append(digest)
+        return hashes
+
     def _quads(self, table: list[str]) -> list[Quad]:
         return [(table[s], table[p], table[o], table[g]) for s, p, o, g in self.rows]
+
+
+def _escaped(value: str, memo: dict[str, str]) -> str:
+    """``value`` escaped for N-Quads (remembered in ``memo``)."""
+    result = memo[value] = escape_literal(value)
+    return result
+
+
+def _hash_rows(table: list[str], rows: tuple[Row, ...]) -> str:
+    """SHA-256 (hex) of the sorted N-Quads lines of ``rows``, whose terms are in ``table``."""
+    lines = [f"{table[s]} {table[p]} {table[o]} .\n" for s, p, o, _ in rows]
+    lines.sort()
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 def build_template(
@@ -539,6 +592,10 @@ def build_template(
         linked_index=linked_index,
         leaves=tuple(all(size + 1 not in row for row in rows) for rows in blank_rows),
         named_graphs=any(quad[3] for quad in quads),
+        node_inputs=tuple(
+            tuple(sorted({index for row in rows for index in row[:3] if offset <= index < size}))
+            for rows in blank_rows
+        ),
     )
 
 

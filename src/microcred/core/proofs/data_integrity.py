@@ -92,7 +92,7 @@ def _chained(unsecured: dict[str, Any], proofs: Sequence[Any], previous: Any) ->
     return {**unsecured, "proof": matching}
 
 
-def add_proof(
+def create_proof(
     document: Mapping[str, Any],
     *,
     signer: Signer,
@@ -102,16 +102,14 @@ def add_proof(
     challenge: str | None = None,
     domain: str | None = None,
     loader: DocumentLoader,
-    proof_as_array: bool = True,
     proof_id: str | None = None,
     previous_proof: str | Sequence[str] | None = None,
     expires: str | None = None,
 ) -> dict[str, Any]:
-    """Return a copy of ``document`` with a new Data Integrity proof.
+    """The new Data Integrity proof of ``document`` (§4.2 steps 1-6), ``document`` unchanged.
 
-    An existing proof (set) is kept and the new proof appended (a proof set, §4.3); with
-    ``previous_proof`` the named existing proofs are signed too (a proof chain). OB 3.0 wants
-    ``proof`` as an array, hence ``proof_as_array=True``; a second proof always makes an array.
+    :func:`add_proof` returns a copy of the document with this proof appended; a caller that
+    only serialises the result (bulk issuance) takes the proof alone and copies nothing.
     """
     if not isinstance(document, Mapping):
         raise InvalidInputError("only a JSON object can be secured")
@@ -123,7 +121,6 @@ def add_proof(
     if not signer.verification_method:
         raise ProofError("a proof needs a verificationMethod")
     suite = registry.for_issuing(cryptosuite)
-    existing = _proof_list(document.get("proof"))
     unsecured = {k: v for k, v in document.items() if k != "proof"}  # read, never changed
 
     options: dict[str, Any] = {"type": PROOF_TYPE}
@@ -145,14 +142,50 @@ def add_proof(
         options["previousProof"] = (
             previous_proof if isinstance(previous_proof, str) else list(previous_proof)
         )
-        to_sign = _chained(unsecured, existing, options["previousProof"])
+        to_sign = _chained(unsecured, _proof_list(document.get("proof")), options["previousProof"])
 
     proof = suite.create_proof_options(to_sign, options)
     hash_data = suite.hash_data(to_sign, proof, loader=loader)
     proof["proofValue"] = encode_base58btc(suite.sign(signer, hash_data))
+    return proof
 
+
+def add_proof(
+    document: Mapping[str, Any],
+    *,
+    signer: Signer,
+    cryptosuite: str = "eddsa-rdfc-2022",
+    created: str | None,
+    proof_purpose: str = "assertionMethod",
+    challenge: str | None = None,
+    domain: str | None = None,
+    loader: DocumentLoader,
+    proof_as_array: bool = True,
+    proof_id: str | None = None,
+    previous_proof: str | Sequence[str] | None = None,
+    expires: str | None = None,
+) -> dict[str, Any]:
+    """Return a copy of ``document`` with a new Data Integrity proof (:func:`create_proof`).
+
+    An existing proof (set) is kept and the new proof appended (a proof set, §4.3); with
+    ``previous_proof`` the named existing proofs are signed too (a proof chain). OB 3.0 wants
+    ``proof`` as an array, hence ``proof_as_array=True``; a second proof always makes an array.
+    """
+    proof = create_proof(
+        document,
+        signer=signer,
+        cryptosuite=cryptosuite,
+        created=created,
+        proof_purpose=proof_purpose,
+        challenge=challenge,
+        domain=domain,
+        loader=loader,
+        proof_id=proof_id,
+        previous_proof=previous_proof,
+        expires=expires,
+    )
     secured = {k: _copy(v) for k, v in document.items()}
-    proofs = [_copy(p) for p in existing] + [proof]
+    proofs = [_copy(p) for p in _proof_list(document.get("proof"))] + [proof]
     secured["proof"] = proofs if proof_as_array or len(proofs) > 1 else proof
     return secured
 

@@ -18,6 +18,7 @@ from microcred.core.jsonld.loader import DocumentLoader, StaticDocumentLoader
 from microcred.core.proofs.data_integrity import ProofCheck, verify_proofs
 from microcred.core.proofs.registry import is_supported
 from microcred.core.status.bitstring import check_status, parse_status_entry
+from microcred.core.trust.registry import NoRegistry, TrustResult
 from microcred.core.verify.report import CheckResult, Outcome
 from microcred.errors import MICROCRED, STATUS_LIST, VC_ERRORS, MicrocredError
 
@@ -28,6 +29,9 @@ _DATETIME_Z = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-
 
 StatusListSource = Callable[[str], Mapping[str, Any] | None]
 """Gives the status list credential at a URL, or None when it cannot be had."""
+
+TrustLookup = Callable[[str | None, datetime | None], TrustResult]
+"""Looks an issuer up in a trust registry on a date (``TrustRegistry.trust_of``)."""
 
 
 def _passed(name: str, reason: str, **kw: Any) -> CheckResult:
@@ -385,6 +389,41 @@ def check_eu_elements(credential: Mapping[str, Any]) -> CheckResult:
         "all mandatory EU standard elements are present",
         required=False,
         details={"present": list(completeness.present)},
+    )
+
+
+TRUSTED_PROVIDER = "trusted provider"
+
+
+def check_trusted_provider(credential: Mapping[str, Any], trust: TrustLookup | None) -> CheckResult:
+    """Issue 5 "Trusted providers": is the issuer in the trust registry, for which quality
+    assurance, and was that accreditation valid on the issuing date (``validFrom``, else
+    ``issuanceDate``)? Informative: a credential from outside the registry still verifies."""
+    if trust is None:
+        return _skipped(TRUSTED_PROVIDER, "no trust registry configured", required=False)
+    issued = parse_datetime(credential.get("validFrom")) or parse_datetime(
+        credential.get("issuanceDate")
+    )
+    try:
+        result = trust(issuer_id(credential), issued)
+    except NoRegistry:
+        return _skipped(TRUSTED_PROVIDER, "no trust registry configured", required=False)
+    except Exception as exc:  # informative: an unavailable registry never fails a credential
+        return _skipped(
+            TRUSTED_PROVIDER,
+            f"the trust registry could not be consulted ({type(exc).__name__})",
+            required=False,
+        )
+    if result.trusted:
+        return _passed(
+            TRUSTED_PROVIDER, result.describe(), required=False, details=result.to_dict()
+        )
+    return _failed(
+        TRUSTED_PROVIDER,
+        result.describe(),
+        MICROCRED + "UNTRUSTED_PROVIDER",
+        required=False,
+        details=result.to_dict(),
     )
 
 

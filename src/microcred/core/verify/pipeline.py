@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from cryptography import x509
+
 from microcred.core.did.resolver import Resolver
 from microcred.core.jsonld.loader import StaticDocumentLoader, default_loader
 from microcred.core.proofs.jose import parse_enveloped, verify_vc_jwt
@@ -43,6 +45,12 @@ class Verifier:
     status_lists: checks.StatusListSource = _no_status_lists
     clock: Callable[[], datetime] = _utcnow
     check_status: bool = True
+    trust: checks.TrustLookup | None = None
+    """The trust registry lookup for the informative ``trusted provider`` check (None: the
+    check is skipped, "no trust registry configured")."""
+    seal_trust_anchors: tuple[x509.Certificate, ...] = ()
+    """Operator trust anchors for the X.509 chains of JAdES seals (Europass credentials,
+    :mod:`microcred.core.verify.elm`); without any, a seal's chain is reported "not checked"."""
 
     def verify(self, credential: Mapping[str, Any] | str | bytes) -> VerificationReport:
         """Verify a credential given as a parsed JSON object, JSON text, or a compact JWS."""
@@ -156,6 +164,12 @@ class Verifier:
             )
         results.append(
             guarded("EU micro-credential elements", lambda: checks.check_eu_elements(credential))
+        )
+        results.append(
+            guarded(
+                checks.TRUSTED_PROVIDER,
+                lambda: checks.check_trusted_provider(credential, self.trust),
+            )
         )
         return VerificationReport(tuple(results), summarise(credential, securing))
 

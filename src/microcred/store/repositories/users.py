@@ -63,3 +63,18 @@ class SqlUserRepository:
             .where(users.c.id == user.id)
             .values(name=user.name, role=user.role, removed_at=user.removed_at)
         )
+
+    def with_email(self, email: str) -> list[UserRecord]:
+        rows = self._c.execute(
+            select(users).where(users.c.email == email).order_by(users.c.created_at, users.c.id)
+        )
+        return [_record(row._mapping) for row in rows]
+
+    def password_hash(self, user_id: str) -> str | None:
+        value = self._c.execute(select(users.c.password_hash).where(users.c.id == user_id)).scalar()
+        return str(value) if value else None
+
+    def set_password_hash(self, user_id: str, password_hash: str | None) -> None:
+        self._c.execute(
+            update(users).where(users.c.id == user_id).values(password_hash=password_hash)
+        )

@@ -59,6 +59,10 @@ SOURCES: Final[dict[str, str]] = {
     "https://w3c-ccg.github.io/vc-ed/plugfest-1-2022/jff-vc-edu-plugfest-1-context.json": (
         "w3c-ccg.github.io_vc-ed_plugfest-1-2022_jff-vc-edu-plugfest-1-context.json"
     ),
+    # Europass / European Learning Model v3 (EDC application profile, branch EDC-3.2-(LTS))
+    "http://data.europa.eu/snb/model/context/edc-ap": (
+        "data.europa.eu_snb_model_context_edc-ap.jsonld"
+    ),
     # microcred's own vocabulary (EU Annex I terms)
     "https://w3id.org/microcred/v1": "microcred-v1.jsonld",
 }

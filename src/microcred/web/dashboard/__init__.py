@@ -1,0 +1,5 @@
+"""The issuer dashboard (issue 4, "Web UI": issue one, awards list with search, revoke)."""
+
+from microcred.web.dashboard.routes import dashboard_router
+
+__all__ = ["dashboard_router"]
