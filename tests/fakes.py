@@ -157,6 +157,7 @@ class _Tables:
     user_passwords: dict[str, str | None] = field(default_factory=dict)
     learners: dict[str, LearnerRecord] = field(default_factory=dict)
     learner_passwords: dict[str, str | None] = field(default_factory=dict)
+    learner_did_challenges: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     sessions: dict[str, SessionRecord] = field(default_factory=dict)
     sign_in_links: dict[str, SignInLinkRecord] = field(default_factory=dict)
     sign_in_failures: list[tuple[str, datetime]] = field(default_factory=list)
@@ -682,8 +683,37 @@ class FakeLearners(_Repo):
     def update(self, learner: LearnerRecord) -> None:
         stored = self.t.learners[learner.id]
         self.t.learners[learner.id] = replace(
-            stored, name=learner.name, language=learner.language, did=learner.did
+            stored,
+            name=learner.name,
+            language=learner.language,
+            did=learner.did,
+            did_verified_at=learner.did_verified_at,
         )
+
+    def set_did_challenge(
+        self, learner_id: str, challenge: str | None, expires_at: datetime | None
+    ) -> None:
+        if challenge is None or expires_at is None:
+            self.t.learner_did_challenges.pop(learner_id, None)
+        else:
+            self.t.learner_did_challenges[learner_id] = (challenge, expires_at)
+
+    def did_challenge(self, learner_id: str) -> tuple[str, datetime] | None:
+        return self.t.learner_did_challenges.get(learner_id)
+
+    def delete(self, learner_id: str) -> None:
+        t = self.t
+        for table in (t.share_links, t.holder_keys, t.holdings):
+            for key in [k for k, v in table.items() if v.learner_id == learner_id]:
+                del table[key]
+        for key in [k for k, v in t.sign_in_links.items() if v.account_id == learner_id]:
+            del t.sign_in_links[key]
+        for key, claim in list(t.claims.items()):
+            if claim.learner_id == learner_id:
+                t.claims[key] = replace(claim, learner_id=None)
+        t.learner_passwords.pop(learner_id, None)
+        t.learner_did_challenges.pop(learner_id, None)
+        del t.learners[learner_id]
 
     def password_hash(self, learner_id: str) -> str | None:
         return self.t.learner_passwords.get(learner_id)
@@ -788,6 +818,12 @@ class FakeMailOutbox(_Repo):
     def update(self, mail: MailRecord) -> None:
         self.t.mails[mail.id] = mail
 
+    def delete_older_than(self, cutoff: datetime) -> int:
+        old = [m.id for m in self.t.mails.values() if m.created_at < cutoff]
+        for mail_id in old:
+            del self.t.mails[mail_id]
+        return len(old)
+
 
 class FakeHoldings(_Repo):
     def add(self, holding: HoldingRecord) -> None:
@@ -811,6 +847,15 @@ class FakeHoldings(_Repo):
             ),
             None,
         )
+
+    def stale(self, *, checked_before: datetime, limit: int) -> list[HoldingRecord]:
+        due = [
+            h
+            for h in self.t.holdings.values()
+            if h.checked_at is None or h.checked_at < checked_before
+        ]
+        due.sort(key=lambda h: (h.checked_at is not None, h.checked_at or h.added_at, h.id))
+        return due[:limit]
 
     def update_check(self, holding: HoldingRecord) -> None:
         stored = self.t.holdings[holding.id]

@@ -19,7 +19,7 @@ import logging
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,11 @@ from microcred.jobs.xlsx import read_xlsx
 from microcred.net.fetcher import GuardedFetcher, fetcher_from_settings
 from microcred.net.smtp import SmtpSender, smtp_sender_from_settings
 from microcred.net.webhooks import HttpWebhookSender, webhook_sender_from_settings
-from microcred.service import issuing, verifying, webhooks
+from microcred.service import issuing, verifying, wallet, webhooks
 from microcred.service.bulk import BulkContext, resume_bulk_jobs
 from microcred.service.claims import ClaimPublisher
-from microcred.service.learner_records import MailRecord
-from microcred.service.mail import send_due
+from microcred.service.learner_records import HoldingRecord, MailRecord
+from microcred.service.mail import purge_old, send_due
 from microcred.service.ports import EventPublisher, JobQueue, UnitOfWork
 from microcred.service.records import DeliveryRecord
 from microcred.store.cipher import AesGcmCipher, load_or_create_master_key
@@ -58,6 +58,8 @@ WEBHOOK_POLL_S = 2.0
 """How often the webhook runner looks for due deliveries."""
 MAIL_POLL_S = 5.0
 """How often the mail runner looks for due e-mails (claim and sign-in links)."""
+WALLET_REFRESH_POLL_S = 300.0
+"""How often the wallet refresh runner looks for holdings due a new check."""
 
 
 def utc_now() -> datetime:
@@ -160,7 +162,9 @@ class Container:
         return smtp_sender_from_settings(self.settings)
 
     def send_mail(self) -> list[MailRecord]:
-        """Send one batch of due e-mails from the outbox over one connection."""
+        """Send one batch of due e-mails from the outbox over one connection, after deleting
+        the mails older than ``mail_keep_days``."""
+        purge_old(uow=self.uow, clock=utc_now, keep=timedelta(days=self.settings.mail_keep_days))
         return send_due(
             uow=self.uow,
             clock=utc_now,
@@ -173,6 +177,29 @@ class Container:
         """The thread that drains the mail outbox every :data:`MAIL_POLL_S` seconds."""
         return WebhookRunner(
             self.send_mail, interval_s=MAIL_POLL_S, name="microcred-mail", what="mail delivery"
+        )
+
+    def refresh_wallets(self) -> list[HoldingRecord]:
+        """Verify again one batch of holdings (any learner's) whose last check is older than
+        the setting ``wallet_refresh_hours``."""
+        return wallet.refresh_due(
+            uow=self.uow,
+            clock=utc_now,
+            verifier=self.verifier(),
+            fetcher=self.fetcher,
+            max_age=timedelta(hours=self.settings.wallet_refresh_hours),
+            batch=self.settings.wallet_refresh_batch,
+        )
+
+    @functools.cached_property
+    def wallet_refresh_runner(self) -> WebhookRunner:
+        """The thread that keeps wallet statuses current without a page view."""
+        return WebhookRunner(
+            self.refresh_wallets,
+            interval_s=WALLET_REFRESH_POLL_S,
+            batch=self.settings.wallet_refresh_batch,
+            name="microcred-wallet-refresh",
+            what="wallet status refresh",
         )
 
     @functools.cached_property
@@ -204,6 +231,7 @@ class Container:
             verifier=self.verifier,
             fetcher=self.fetcher,
             bulk=self.bulk,
+            admin_orgs=self.settings.admin_orgs,
         )
 
     def api_services(self) -> ApiServices:
@@ -260,6 +288,7 @@ def build_app(
     install_web(app, container.web_services())
     if deliver_webhooks:
         _run_during_lifespan(app, container.webhook_runner)
+        _run_during_lifespan(app, container.wallet_refresh_runner)
         if container.mail_sender is not None:
             _run_during_lifespan(app, container.mail_runner)
         else:

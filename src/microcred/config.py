@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -40,10 +40,15 @@ class Settings(BaseSettings):
     smtp_security: Literal["none", "starttls", "ssl"] = "starttls"
     smtp_from: str = "microcred <no-reply@localhost>"
     smtp_timeout_s: float = 20.0
+    # the mail outbox forgets mails (sent, dead, or never sent) this many days after queueing
+    mail_keep_days: int = Field(default=30, ge=1)
     # platform administrators (trust registry): organisation ids or slugs, commas or spaces
     admin_orgs: Annotated[tuple[str, ...], NoDecode] = ()
     # PEM file of the operator's trust anchors for JAdES seal certificate chains (Europass)
     seal_trust_anchors: Path | None = None
+    # wallets: holdings are verified again in the background once their last check is older
+    wallet_refresh_hours: float = Field(default=24.0, gt=0)
+    wallet_refresh_batch: int = Field(default=50, ge=1, le=1000)
 
     @field_validator("fetch_allow_hosts", "admin_orgs", mode="before")
     @classmethod

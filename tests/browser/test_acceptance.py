@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from browser_support import Live, check_accessibility, screenshot
 
-from conftest import Live, check_accessibility, screenshot
 from microcred.core.formats import baking
 from microcred.core.formats.pdf_certificate import extract_credential
 from microcred.service.accounts import set_staff_password

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import check_accessibility, screenshot
+from browser_support import check_accessibility, screenshot
 
 VECTORS = Path(__file__).parents[1] / "vectors"
 PHONE = {"width": 390, "height": 844}

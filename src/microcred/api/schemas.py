@@ -165,6 +165,9 @@ class IssueIn(BaseModel):
     valid_until: datetime | None = None
     suspendable: bool = False
     row_key: str | None = Field(None, description="Idempotency key: issued at most once.")
+    language: str | None = Field(
+        None, description="The learner's language (BCP 47), for the claim e-mail.", examples=["fr"]
+    )
     suite: Literal["eddsa-rdfc-2022", "eddsa-jcs-2022", "vc-jwt"] = "eddsa-rdfc-2022"
 
 

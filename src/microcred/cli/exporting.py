@@ -16,7 +16,13 @@ from typing import Annotated, Any
 
 import typer
 
-from microcred.cli.inputs import dump_json, naming, parse_documents, read_bytes, read_json
+from microcred.cli.inputs import (
+    dump_json,
+    naming,
+    parse_documents,
+    read_bytes,
+    read_controller_documents,
+)
 from microcred.config import Settings
 from microcred.core.did.key import DidKeyMethod
 from microcred.core.did.resolver import Resolver
@@ -79,12 +85,7 @@ def pdf_command(
 def bundle_verifier(fetcher: Fetcher, *, did_docs: list[str], documents: list[str]) -> Verifier:
     """Local copies first, then the guarded fetcher (did:web documents, status lists)."""
     local = parse_documents(documents)
-    controllers: dict[str, Mapping[str, Any]] = {}
-    for file in did_docs:
-        doc = read_json(file, what="DID/controller document")
-        if not isinstance(doc.get("id"), str):
-            raise InvalidInputError(f"DID/controller document {file}: it has no id")
-        controllers[doc["id"]] = doc
+    controllers = read_controller_documents(did_docs)
 
     def status_lists(url: str) -> Mapping[str, Any] | None:
         if isinstance(local.get(url), dict):

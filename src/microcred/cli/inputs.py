@@ -1,4 +1,5 @@
-"""Reading the CLI's inputs: files or standard input, JSON files, and ``URL=FILE`` pairs.
+"""Reading the CLI's inputs: files or standard input, JSON files, ``URL=FILE`` pairs and
+DID/controller documents.
 
 Every failure is an InvalidInputError whose message names the file and the problem.
 """
@@ -56,6 +57,17 @@ def parse_documents(pairs: Iterable[str]) -> dict[str, Any]:
             raise InvalidInputError(f"--document {pair!r}: expected URL=FILE")
         documents[url] = read_json(file, what=f"document for {url}")
     return documents
+
+
+def read_controller_documents(files: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """``--did-doc FILE`` options: DID/controller documents (W3C CID 1.0 §3.3), keyed by id."""
+    controllers: dict[str, dict[str, Any]] = {}
+    for file in files:
+        doc = read_json(file, what="DID/controller document")
+        if not isinstance(doc.get("id"), str):
+            raise InvalidInputError(f"DID/controller document {file}: it has no id")
+        controllers[doc["id"]] = doc
+    return controllers
 
 
 def dump_json(value: Any, *, compact: bool = False) -> str:

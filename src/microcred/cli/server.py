@@ -11,15 +11,17 @@ import json
 import os
 import secrets
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 
 from microcred.bootstrap import Container, build, build_app
 from microcred.config import Settings
-from microcred.service import accounts, catalogue, organisations, users
+from microcred.service import accounts, catalogue, organisations, registry, users
 from microcred.service.api_keys import authenticate
 from microcred.service.records import Principal
+from microcred.service.signing_keys import load_issuer_identity
+from microcred.service.trust_ports import TrustUnitOfWorkFactory
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 DEMO_KEY_FILE = "demo-owner-api-key.txt"
@@ -75,7 +77,37 @@ def seed_demo(container: Container) -> str | None:
         catalogue.publish_version(owner, version.id, **container.ports_writes)
     _write_private(container.settings.data_dir / DEMO_KEY_FILE, key + "\n")
     seed_demo_staff(container, owner)
+    seed_demo_registry(container, owner)
     return key
+
+
+DEMO_ACCREDITING_BODY = "Demo Accreditation Agency (fictitious, for the demo only)"
+
+
+def seed_demo_registry(container: Container, owner: Principal) -> str:
+    """The demo issuer in the trust registry (institutional quality assurance by a fictitious
+    accrediting body, marked as demo), so verification reports show "trusted provider" out of
+    the box (docs/trust-registry.md). Returns the DID registered."""
+    with container.uow() as tx:
+        identity = load_issuer_identity(
+            tx, owner.organisation_id, cipher=container.cipher, base_url=container.base_url
+        )
+    registry.add_entry(
+        None,
+        {
+            "did": identity.did,
+            "legal_name": identity.organisation.legal_name + " (demo)",
+            "country": "IE",
+            "qa_type": "institutional-qa",
+            "accrediting_body": DEMO_ACCREDITING_BODY,
+            "valid_from": "2020-01-01",
+        },
+        admins=(),
+        uow=cast(TrustUnitOfWorkFactory, container.uow),
+        clock=container.ports_writes["clock"],
+        rng=container.ports_writes["rng"],
+    )
+    return identity.did
 
 
 def _write_private(path: Path, text: str) -> None:

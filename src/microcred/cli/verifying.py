@@ -10,14 +10,19 @@ Exit codes: 0 verified, 1 not verified, 2 unusable input (unreadable file, bad o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any
 
 import typer
 
-from microcred.cli.inputs import dump_json, naming, parse_documents, read_bytes, read_json
+from microcred.cli.inputs import (
+    dump_json,
+    naming,
+    parse_documents,
+    read_bytes,
+    read_controller_documents,
+)
 from microcred.cli.registry import load_registry_file
 from microcred.core.did.fetch import Fetcher
 from microcred.core.did.resolver import Resolver
@@ -45,12 +50,7 @@ def build_verifier(
     (``registry``: a trust registry file, JSON/CSV or a signed list, for the informative
     ``trusted provider`` check)."""
     docs = parse_documents(documents)
-    controllers: dict[str, Mapping[str, Any]] = {}
-    for file in did_docs:
-        doc = read_json(file, what="DID/controller document")
-        if not isinstance(doc.get("id"), str):
-            raise InvalidInputError(f"DID/controller document {file}: it has no id")
-        controllers[doc["id"]] = doc
+    controllers = read_controller_documents(did_docs)
     clock_value: datetime | None = None
     if now is not None:
         clock_value = parse_datetime(now)

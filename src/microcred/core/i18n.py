@@ -13,6 +13,7 @@ Strings are marked with ``_("...")`` in Python and ``{% trans %}`` / ``_()`` in 
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,6 +33,8 @@ UI_LANGUAGES: tuple[str, ...] = ("en", "fr", "de")
 """The languages of the interface, the first being the default and the source language."""
 
 DEFAULT_LANGUAGE = UI_LANGUAGES[0]
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
 LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fr": "Français", "de": "Deutsch"}
 """Each interface language in its own words (for a language switcher)."""
@@ -122,6 +125,24 @@ class Translator:
         if value is None:
             return ""
         return format_decimal(value, locale=self.locale)
+
+    def duration(self, iso: str | None) -> str | None:
+        """An ISO 8601 duration of years, months, weeks and days in words (``P1Y6M`` ->
+        ``1 year, 6 months``, ``1 an, 6 mois``); any other form as given."""
+        match = _DURATION.match(iso or "")
+        if not iso or match is None or not any(match.groups()):
+            return iso
+        years, months, weeks, days = (None if n is None else int(n) for n in match.groups())
+        parts = []
+        if years is not None:
+            parts.append(self.ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
+        if months is not None:
+            parts.append(self.ngettext("%(n)d month", "%(n)d months", months) % {"n": months})
+        if weeks is not None:
+            parts.append(self.ngettext("%(n)d week", "%(n)d weeks", weeks) % {"n": weeks})
+        if days is not None:
+            parts.append(self.ngettext("%(n)d day", "%(n)d days", days) % {"n": days})
+        return ", ".join(parts)
 
     @property
     def locale(self) -> Locale:

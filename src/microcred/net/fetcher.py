@@ -57,13 +57,16 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 class FetchError(MicrocredError):
-    """An outbound fetch was refused or failed; ``url`` and ``reason`` say which and why."""
+    """An outbound fetch was refused or failed; ``url`` and ``reason`` say which and why;
+    ``status`` is the HTTP status code when the server answered with an error (e.g. 410 Gone,
+    which Open Badges 2.0 hosted verification reads as "revoked"), else None."""
 
     problem_type: ClassVar[str] = MICROCRED + "FETCH_ERROR"
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, *, status: int | None = None) -> None:
         self.url = url
         self.reason = reason
+        self.status = status
         super().__init__(f"cannot fetch {url}: {reason}")
 
 
@@ -144,7 +147,11 @@ class GuardedFetcher:
                     raise FetchError(url, f"HTTP {response.status_code} without a Location")
                 return location
             if response.status_code != 200:
-                raise FetchError(url, f"the server answered HTTP {response.status_code}")
+                raise FetchError(
+                    url,
+                    f"the server answered HTTP {response.status_code}",
+                    status=response.status_code,
+                )
             self._check_type(url, response.headers.get("content-type"))
             return self._read(url, response, deadline)
         finally:

@@ -22,6 +22,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Final, Literal, get_args
+from urllib.parse import quote
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -325,7 +326,7 @@ def send_sign_in_link(
         )
         url = f"{base_url.rstrip('/')}/account/link/{token}"
         if next_path and next_path.startswith("/") and not next_path.startswith("//"):
-            url += f"?next={next_path}"
+            url += f"?next={quote(next_path, safe='/')}"
         mail_language = _check_language(language) or account.language or "en"
         mail = renderer.render(
             "sign_in_link",
@@ -478,7 +479,8 @@ def set_language(
 def set_did(
     *, uow: UnitOfWorkFactory, clock: Clock, account: Account, did: str | None
 ) -> LearnerRecord:
-    """Store (or clear, with None or "") the DID a learner says they control."""
+    """Store (or clear, with None or "") the DID a learner says they control; a new DID is not
+    proven until the learner answers a challenge (:mod:`microcred.service.did_auth`)."""
     if account.kind != "learner":
         raise PermissionDenied("only learners keep a DID")
     text = did.strip() if isinstance(did, str) else ""
@@ -488,10 +490,29 @@ def set_did(
         learner = tx.learners.get(account.id)
         if learner is None:
             raise NotFound("this account no longer exists")
-        changed = replace(learner, did=text or None)
+        did = text or None
+        proven = learner.did_verified_at if did == learner.did else None
+        changed = replace(learner, did=did, did_verified_at=proven)
         tx.learners.update(changed)
         tx.commit()
     return changed
+
+
+def delete_learner_account(*, uow: UnitOfWorkFactory, account: Account, email: str) -> None:
+    """Delete a learner's account for good (the learner's right to erasure, GDPR Art. 17):
+    the learner, their holdings, share links, holder key and sign-in links, and every session.
+    ``email`` must repeat the account's address (the confirmation); awards issued to them stay
+    with their issuers, claims they used stay used."""
+    if account.kind != "learner":
+        raise PermissionDenied("only a learner account can be deleted here")
+    if (email or "").strip().lower() != account.email:
+        raise InvalidInputError("confirm: type your e-mail address to confirm the deletion")
+    with uow() as tx:
+        if tx.learners.get(account.id) is None:
+            raise NotFound("this account no longer exists")
+        tx.learners.delete(account.id)
+        tx.sessions.delete_for("learner", account.id)
+        tx.commit()
 
 
 def learner_of(*, uow: UnitOfWorkFactory, account: Account) -> LearnerRecord:

@@ -351,6 +351,7 @@ def _request(row: Mapping[str, Any]) -> IssueRequest:
         evidence=tuple(row.get("evidence", ())),
         valid_until=datetime.fromisoformat(row["valid_until"]) if "valid_until" in row else None,
         row_key=row["row_key"],
+        language=row.get("language"),
     )
 
 

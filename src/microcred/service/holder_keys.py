@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from microcred.core.keys.keypair import Ed25519KeyPair
 from microcred.core.keys.signer import Signer
-from microcred.service.ids import new_id
 from microcred.service.ports import Clock, KeyCipher, RandomBytes
 from microcred.service.sharing_ports import SharingUnitOfWork, SharingUnitOfWorkFactory
 from microcred.service.sharing_records import HolderKeyRecord
-from microcred.service.signing_keys import SignerFactory, local_signer
+from microcred.service.signing_keys import SignerFactory, local_signer, new_encrypted_key
 
 
 @dataclass(frozen=True)
@@ -43,14 +41,12 @@ def _did(key: HolderKeyRecord) -> str:
 def _new_key(
     tx: SharingUnitOfWork, learner_id: str, *, cipher: KeyCipher, clock: Clock, rng: RandomBytes
 ) -> HolderKeyRecord:
-    seed = rng(32)
-    pair = Ed25519KeyPair.generate(seed)
-    key_id = new_id(rng)
+    new = new_encrypted_key(lambda key_id: _aad(learner_id, key_id), cipher=cipher, rng=rng)
     record = HolderKeyRecord(
-        id=key_id,
+        id=new.key_id,
         learner_id=learner_id,
-        public_key_multibase=pair.public_key_multibase,
-        encrypted_secret=cipher.encrypt(seed, aad=_aad(learner_id, key_id)),
+        public_key_multibase=new.public_key_multibase,
+        encrypted_secret=new.encrypted_secret,
         created_at=clock(),
     )
     tx.holder_keys.add(record)

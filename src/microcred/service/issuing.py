@@ -29,6 +29,7 @@ from microcred.core.model import (
     learner_to_dict,
     load_learner,
 )
+from microcred.core.model.language import is_language_tag
 from microcred.core.proofs.data_integrity import create_proof
 from microcred.core.securing import SUITES, VC_JWT, secure_credential
 from microcred.errors import InvalidInputError, SpecValidationError
@@ -60,7 +61,8 @@ class IssueRequest:
     """One award to issue: the learner as a JSON object (``name``, ``given_name``,
     ``family_name``, ``email``, ``did``, ``url``, ``institutional_id``), optional grade,
     evidence objects (``id``, ``name``, ``description``, ``narrative``, ``genre``), validUntil,
-    and ``row_key``, the caller's idempotency key (e.g. a CSV row id)."""
+    ``row_key``, the caller's idempotency key (e.g. a CSV row id), and ``language``, the
+    learner's language (a BCP 47 tag) for what is written to them (the claim e-mail)."""
 
     learner: Mapping[str, Any]
     grade: str | None = None
@@ -68,6 +70,7 @@ class IssueRequest:
     valid_until: datetime | None = None
     suspendable: bool = False
     row_key: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ def _build(
         problems.append("grade: must be text")
     if request.valid_until is not None and request.valid_until.tzinfo is None:
         problems.append("valid until: must have a time zone")
+    if request.language is not None and not is_language_tag(request.language):
+        problems.append(f"language: {request.language!r} is not a BCP 47 language tag")
     if problems or learner is None:
         raise SpecValidationError(problems)
     credential_id = credential_url(base_url, award_id)
@@ -432,7 +437,7 @@ def issue_batch(
                     organisation_id=organisation_id,
                     credential_id=str(item.credential["id"]),
                     version_id=version.id,
-                    learner=learner_to_dict(item.learner),
+                    learner=_learner_record(item),
                     credential=_signed_text(
                         unsigned,
                         template=template,
@@ -453,6 +458,14 @@ def issue_batch(
         tx.commit()
     publish_issued(publisher, awards)
     return BatchResult(awards, skipped)
+
+
+def _learner_record(item: _Prepared) -> dict[str, str]:
+    """What the award keeps of its learner: the learner object and their language, if given."""
+    learner = learner_to_dict(item.learner)
+    if item.request.language is not None:
+        learner["language"] = item.request.language
+    return learner
 
 
 def valid_until_of(credential: Mapping[str, Any]) -> datetime | None:
@@ -477,13 +490,16 @@ def issue_award(
     valid_until: datetime | None = None,
     suspendable: bool = False,
     row_key: str | None = None,
+    language: str | None = None,
     suite: str = DEFAULT_SUITE,
     loader: DocumentLoader | None = None,
     signer_factory: SignerFactory = _local_signer,
 ) -> AwardRecord:
     """Issuer role: one award (see :func:`issue_batch`). A ``row_key`` issued before is a
     Conflict."""
-    request = IssueRequest(learner, grade, tuple(evidence), valid_until, suspendable, row_key)
+    request = IssueRequest(
+        learner, grade, tuple(evidence), valid_until, suspendable, row_key, language
+    )
     result = issue_batch(
         principal,
         version_id=version_id,

@@ -28,7 +28,22 @@ class LearnerRepository(Protocol):
         ...
 
     def update(self, learner: LearnerRecord) -> None:
-        """Store ``name``, ``language`` and ``did``."""
+        """Store ``name``, ``language``, ``did`` and ``did_verified_at``."""
+        ...
+
+    def set_did_challenge(
+        self, learner_id: str, challenge: str | None, expires_at: datetime | None
+    ) -> None:
+        """Keep (or with None, forget) the pending DID authentication challenge."""
+        ...
+
+    def did_challenge(self, learner_id: str) -> tuple[str, datetime] | None:
+        """The pending DID authentication challenge and until when it holds, or None."""
+        ...
+
+    def delete(self, learner_id: str) -> None:
+        """Delete the learner and everything theirs: holdings, share links, holder key and
+        sign-in links; claims they used stay used, without the learner."""
         ...
 
     def password_hash(self, learner_id: str) -> str | None: ...
@@ -78,7 +93,12 @@ class MailOutbox(Protocol):
         ...
 
     def update(self, mail: MailRecord) -> None:
-        """Store the outcome of an attempt: status, attempts, times and last error."""
+        """Store the outcome of an attempt: status, attempts, times, last error and the body
+        (cleared once the mail is sent or dead)."""
+        ...
+
+    def delete_older_than(self, cutoff: datetime) -> int:
+        """Delete the mails created before ``cutoff``; how many were deleted."""
         ...
 
 
@@ -90,6 +110,11 @@ class HoldingRepository(Protocol):
         ...
 
     def for_award(self, learner_id: str, award_id: str) -> HoldingRecord | None: ...
+    def stale(self, *, checked_before: datetime, limit: int) -> list[HoldingRecord]:
+        """Up to ``limit`` holdings of any learner never checked or last checked before
+        ``checked_before``, never-checked first, then the oldest check first."""
+        ...
+
     def update_check(self, holding: HoldingRecord) -> None:
         """Store ``verified``, ``status``, ``checked_at`` and ``report``."""
         ...

@@ -21,8 +21,8 @@ HoldingKind = Literal["ob3", "jwt", "ob2", "elm"]
 
 @dataclass(frozen=True)
 class LearnerRecord:
-    """A learner's account: ``email`` lower-case and unique; ``did`` a DID they say they control
-    (stored as given; proving control by DID-auth comes later)."""
+    """A learner's account: ``email`` lower-case and unique; ``did`` a DID they say they control,
+    ``did_verified_at`` when they proved it by DID authentication (None: not proven)."""
 
     id: str
     email: str
@@ -30,6 +30,7 @@ class LearnerRecord:
     created_at: datetime
     language: str | None = None
     did: str | None = None
+    did_verified_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ later in batches by :func:`send_due` through a :class:`MailSender` port (SMTP in
 
 Without a sender configured the outbox keeps the mail (pending) and the runner logs that it was
 not sent.
+
+A mail's body carries a claim or sign-in link, so it is kept only while it may still be sent:
+once a mail is sent or dead its body is cleared (recipient, subject, status and times stay as
+the delivery record), and :func:`purge_old` deletes the rows older than the retention period.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ MAX_ATTEMPTS: Final = 8
 BACKOFF: Final = (60, 300, 900, 3600, 3 * 3600, 6 * 3600, 12 * 3600)
 """Seconds to wait after the 1st, 2nd... failed attempt."""
 LEASE: Final = timedelta(minutes=5)
+CLEARED_BODY: Final = ""
+"""The body of a mail that was sent or is dead: its link is not kept once it cannot be sent."""
 
 
 @dataclass(frozen=True)
@@ -53,11 +59,13 @@ class MailSender(Protocol):
 def queue_mail(
     tx: UnitOfWork, *, to: str, mail: OutgoingMail, clock: Clock, rng: RandomBytes
 ) -> MailRecord:
-    """Put ``mail`` to ``to`` in the outbox of the open unit of work (sent after commit)."""
+    """Put ``mail`` to ``to`` in the outbox of the open unit of work (sent after commit). The
+    subject is folded onto one line: a CR/LF from a title or a name can neither add a header
+    nor make the message unbuildable (which would fail its whole batch)."""
     record = MailRecord(
         id=new_id(rng),
         to=to,
-        subject=mail.subject,
+        subject=" ".join(mail.subject.split()),
         text=mail.text,
         html=mail.html,
         created_at=clock(),
@@ -115,6 +123,8 @@ def send_due(
                 updated = replace(
                     mail,
                     status="sent",
+                    text=CLEARED_BODY,
+                    html=None,
                     attempts=attempts,
                     last_attempt_at=now,
                     next_attempt_at=None,
@@ -125,6 +135,8 @@ def send_due(
                 updated = replace(
                     mail,
                     status="dead",
+                    text=CLEARED_BODY,
+                    html=None,
                     attempts=attempts,
                     last_attempt_at=now,
                     next_attempt_at=None,
@@ -143,3 +155,14 @@ def send_due(
             done.append(updated)
         tx.commit()
     return done
+
+
+def purge_old(*, uow: UnitOfWorkFactory, clock: Clock, keep: timedelta) -> int:
+    """Delete the outbox rows queued more than ``keep`` ago (sent, dead, or pending ones whose
+    links have long expired); how many were deleted."""
+    with uow() as tx:
+        deleted = tx.mail_outbox.delete_older_than(clock() - keep)
+        tx.commit()
+    if deleted:
+        _log.info("purged %d e-mail(s) older than %s from the outbox", deleted, keep)
+    return deleted

@@ -74,7 +74,7 @@ def verify_read(
     if isinstance(elm, Mapping):
         from microcred.core.verify.elm import verify_elm  # registered as a plug-in
 
-        return verify_elm(elm, trust_anchors=verifier.seal_trust_anchors)
+        return verify_elm(elm, trust_anchors=verifier.seal_trust_anchors, trust=verifier.trust)
     if presented.kind == "presentation":
         assert presented.document is not None
         return verify_presentation(

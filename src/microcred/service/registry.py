@@ -101,6 +101,40 @@ def add_entry(
     return entry
 
 
+def replace_entry(
+    caller: Principal | None,
+    entry_id: str,
+    data: Mapping[str, Any],
+    *,
+    admins: Collection[str],
+    uow: TrustUnitOfWorkFactory,
+    clock: Clock,
+    rng: RandomBytes,
+) -> RegistryEntryRecord:
+    """Administrator: correct an entry (same id; NotFound if there is none, SpecValidationError
+    naming each bad field, nothing changed then)."""
+    require_admin(caller, admins)
+    provider = provider_from_mapping(data)
+    with uow() as tx:
+        entry = tx.registry.get(entry_id)
+        if entry is None:
+            raise NotFound(f"registry entry {entry_id!r} not found")
+        changed = RegistryEntryRecord(entry.id, provider, entry.created_at)
+        tx.registry.remove(entry_id)
+        tx.registry.add(changed)
+        _audit(
+            tx,
+            caller,
+            "registry.changed",
+            entry_id,
+            {"did": provider.did},
+            clock=clock,
+            rng=rng,
+        )
+        tx.commit()
+    return changed
+
+
 def remove_entry(
     caller: Principal | None,
     entry_id: str,

@@ -28,7 +28,7 @@ from microcred.core.proofs.jades import (
     organization_identifier,
     seal,
 )
-from microcred.errors import DocumentParseError, InvalidInputError
+from microcred.errors import MICROCRED, DocumentParseError, InvalidInputError, KeyFormatError
 from microcred.service.access import check_owned, require_role
 from microcred.service.audit import record_audit
 from microcred.service.errors import Conflict, NotFound
@@ -41,8 +41,10 @@ __all__ = [
     "ELM_MEDIA_TYPE",
     "JADES_MEDIA_TYPE",
     "ElmExport",
+    "InvalidSealError",
     "SealInfo",
     "export_elm",
+    "export_elm_for_holder",
     "list_seals",
     "read_seal_file",
     "upload_seal",
@@ -52,6 +54,13 @@ ELM_MEDIA_TYPE = "application/ld+json"
 JADES_MEDIA_TYPE = "application/jose+json"
 SealFormat = Literal["pkcs12", "pem"]
 MAX_SEAL_FILE_BYTES = 256 * 1024
+
+
+class InvalidSealError(InvalidInputError):
+    """An uploaded seal cannot be used: not PKCS#12 or PEM, a wrong password, a key that does
+    not match its certificate or is too weak, a certificate that is not valid now."""
+
+    problem_type = MICROCRED + "INVALID_SEAL"
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,10 @@ class ElmExport:
     media_type: str
     sealed: bool
 
+    def filename(self, award_id: str) -> str:
+        """The download's file name: ``europass-<award>.jsonld`` or ``.jades.json`` when sealed."""
+        return f"europass-{award_id}.{'jades.json' if self.sealed else 'jsonld'}"
+
 
 def _aad(organisation_id: str, seal_id: str) -> bytes:
     return f"{organisation_id}/seal/{seal_id}".encode()
@@ -99,16 +112,20 @@ def _info(record: SealRecord, warnings: tuple[str, ...] = ()) -> SealInfo:
 
 
 def read_seal_file(data: bytes, password: str | None, kind: SealFormat | None = None) -> SealKey:
-    """A seal from PKCS#12 or PEM bytes (``kind`` None: PEM when the data looks like PEM)."""
+    """A seal from PKCS#12 or PEM bytes (``kind`` None: PEM when the data looks like PEM);
+    :class:`InvalidSealError` names what is wrong."""
     if not data:
-        raise InvalidInputError("the seal file is empty")
+        raise InvalidSealError("the seal file is empty")
     if len(data) > MAX_SEAL_FILE_BYTES:
-        raise InvalidInputError(f"the seal file is larger than {MAX_SEAL_FILE_BYTES:,} bytes")
+        raise InvalidSealError(f"the seal file is larger than {MAX_SEAL_FILE_BYTES:,} bytes")
     if kind is None:
         kind = "pem" if b"-----BEGIN" in data else "pkcs12"
-    if kind == "pem":
-        return load_seal_pem(data, password)
-    return load_seal_pkcs12(data, password)
+    try:
+        if kind == "pem":
+            return load_seal_pem(data, password)
+        return load_seal_pkcs12(data, password)
+    except KeyFormatError as problem:
+        raise InvalidSealError(str(problem)) from None
 
 
 def upload_seal(
@@ -128,7 +145,7 @@ def upload_seal(
     key = read_seal_file(data, password, kind)
     now = clock()
     if problem := key.validity_problem(now):
-        raise InvalidInputError(problem)
+        raise InvalidSealError(problem)
     certificate = key.certificate
     seal_id = new_id(rng)
     organisation_id = principal.organisation_id
@@ -191,8 +208,32 @@ def export_elm(
     with uow() as tx:
         award = check_owned(principal, tx.awards.get(award_id), "award", award_id)
         key = _active_seal(tx, principal.organisation_id, cipher) if sealed else None
+    return _export(award.credential, award_id, key, clock)
+
+
+def export_elm_for_holder(
+    award_id: str, *, uow: SealUnitOfWorkFactory, cipher: KeyCipher, clock: Clock
+) -> ElmExport:
+    """The Europass export of an award for the learner who holds it (the caller has checked
+    that the learner's wallet holds ``award_id``): sealed when the issuer has a seal valid now,
+    unsealed otherwise."""
+    with uow() as tx:
+        award = tx.awards.get(award_id)
+        if award is None:
+            raise NotFound(f"award {award_id!r} not found")
+        key = (
+            _active_seal(tx, award.organisation_id, cipher)
+            if tx.seals.active_for(award.organisation_id) is not None
+            else None
+        )
+    if key is not None and key.validity_problem(clock()):
+        key = None
+    return _export(award.credential, award_id, key, clock)
+
+
+def _export(credential_text: str, award_id: str, key: SealKey | None, clock: Clock) -> ElmExport:
     try:
-        credential = json.loads(award.credential)
+        credential = json.loads(credential_text)
     except ValueError:
         raise DocumentParseError(f"award {award_id!r}: its stored credential is not JSON") from None
     legal_identifier = organization_identifier(key.certificate) if key else None

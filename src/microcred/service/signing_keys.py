@@ -71,6 +71,26 @@ def _aad(organisation_id: str, key_id: str) -> bytes:
     return f"{organisation_id}/{key_id}".encode()
 
 
+@dataclass(frozen=True)
+class EncryptedKey:
+    """A new Ed25519 key as it is stored: its id, public key and encrypted seed."""
+
+    key_id: str
+    public_key_multibase: str
+    encrypted_secret: bytes = field(repr=False)
+
+
+def new_encrypted_key(
+    aad: Callable[[str], bytes], *, cipher: KeyCipher, rng: RandomBytes
+) -> EncryptedKey:
+    """A fresh Ed25519 key whose seed is encrypted at once, bound by ``aad(key_id)`` to its
+    owner and id (so a blob copied to another row does not decrypt); the seed is not kept."""
+    seed = rng(32)
+    pair = Ed25519KeyPair.generate(seed)
+    key_id = new_id(rng)
+    return EncryptedKey(key_id, pair.public_key_multibase, cipher.encrypt(seed, aad=aad(key_id)))
+
+
 def new_signing_key(
     tx: UnitOfWork,
     *,
@@ -81,14 +101,12 @@ def new_signing_key(
     rng: RandomBytes,
 ) -> SigningKeyRecord:
     """Generate an Ed25519 key, encrypt its seed and add it to the open unit of work."""
-    seed = rng(32)
-    pair = Ed25519KeyPair.generate(seed)
-    key_id = new_id(rng)
+    new = new_encrypted_key(lambda key_id: _aad(organisation_id, key_id), cipher=cipher, rng=rng)
     record = SigningKeyRecord(
-        id=key_id,
+        id=new.key_id,
         organisation_id=organisation_id,
-        public_key_multibase=pair.public_key_multibase,
-        encrypted_secret=cipher.encrypt(seed, aad=_aad(organisation_id, key_id)),
+        public_key_multibase=new.public_key_multibase,
+        encrypted_secret=new.encrypted_secret,
         created_at=clock(),
         ordinal=ordinal,
     )

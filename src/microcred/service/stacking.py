@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from microcred.core.stacking.evaluate import Evaluation, evaluate
-from microcred.core.stacking.evidence import CredentialEvidence, evidence_of
+from microcred.core.stacking.evidence import PART_GENRE, CredentialEvidence, evidence_of
 from microcred.core.stacking.rules import load_rules
+from microcred.core.verify.inputs import jws_payload
 from microcred.core.verify.parse import parse_credential_input
 from microcred.core.verify.report import VerificationReport
 from microcred.errors import InvalidInputError, SpecValidationError
@@ -35,7 +36,6 @@ from microcred.service.urls import site_url
 
 VerifyFunction = Callable[[Mapping[str, Any] | str | bytes], VerificationReport]
 IssueFunction = Callable[..., AwardRecord]
-PART_GENRE = "Stacked micro-credential"
 
 
 @dataclass(frozen=True)
@@ -108,6 +108,111 @@ def create_pathway(
     return pathway
 
 
+def update_pathway(
+    principal: Principal,
+    pathway: str,
+    *,
+    entry: str,
+    rules: Mapping[str, Any],
+    auto_issue: bool,
+    uow: TrustUnitOfWorkFactory,
+    clock: Clock,
+    rng: RandomBytes,
+) -> PathwayRecord:
+    """Issuer role: new rules, stacked catalogue entry or issuing mode for a pathway (the
+    claims already recorded keep the parts they were made of)."""
+    require_role(principal, "issuer")
+    load_rules(rules)
+    with uow() as tx:
+        found = _pathway(tx, principal, pathway)
+        target = check_owned(
+            principal,
+            tx.catalogue.entry_by_slug(principal.organisation_id, entry)
+            or tx.catalogue.get_entry(entry),
+            "catalogue entry",
+            entry,
+        )
+        changed = replace(found, entry_id=target.id, rules=dict(rules), auto_issue=auto_issue)
+        tx.pathways.update(changed)
+        record_audit(
+            tx,
+            organisation_id=principal.organisation_id,
+            actor=principal.actor,
+            action="pathway.updated",
+            subject=found.id,
+            details={"entry_id": target.id, "auto_issue": auto_issue},
+            clock=clock,
+            rng=rng,
+        )
+        tx.commit()
+    return changed
+
+
+def pending_claims(
+    principal: Principal, *, uow: TrustUnitOfWorkFactory
+) -> list[tuple[PathwayRecord, StackClaimRecord]]:
+    """Viewer role: the claims waiting for an issuer's approval, oldest first."""
+    require_role(principal, "viewer")
+    with uow() as tx:
+        found = [
+            (pathway, item)
+            for pathway in tx.pathways.list_for(principal.organisation_id)
+            for item in tx.pathways.claims_for(pathway.id)
+            if item.state == "pending"
+        ]
+    return sorted(found, key=lambda pair: pair[1].created_at)
+
+
+def _shared_with(
+    tx: TrustUnitOfWork, organisation_id: str, learner_id: str, email: str, base_url: str | None
+) -> bool:
+    """Whether the learner holds a credential of the organisation (claimed or imported) or has
+    asked it for something (a stacked credential, a recognition): only then may its staff look
+    at their wallet."""
+    for holding in tx.holdings.list_for(learner_id):
+        achievement = evidence_of(held_document(_stored(holding.credential)), verified=False)
+        if _own_slug(tx, organisation_id, achievement.achievement_id, base_url):
+            return True
+    asked = [r.learner for r in tx.recognitions.list_for(organisation_id)] + [
+        c.learner
+        for p in tx.pathways.list_for(organisation_id)
+        for c in tx.pathways.claims_for(p.id)
+    ]
+    return any(str(a.get("email", "")).casefold() == email for a in asked)
+
+
+def evaluate_learner(
+    principal: Principal,
+    pathway: str,
+    *,
+    email: str,
+    uow: TrustUnitOfWorkFactory,
+    base_url: str | None,
+) -> StackResult:
+    """Viewer role: the pathway evaluated over the verified holdings of the wallet account
+    with this e-mail. NotFound unless that learner holds an award of the organisation or has
+    asked it for a stacked credential or a recognition (a wallet is not open to everyone)."""
+    require_role(principal, "viewer")
+    wanted = email.strip().casefold()
+    with uow() as tx:
+        found = _pathway(tx, principal, pathway)
+        learner = tx.learners.by_email(wanted) if wanted else None
+        if learner is None or not _shared_with(
+            tx, principal.organisation_id, learner.id, wanted, base_url
+        ):
+            raise NotFound(
+                f"no wallet account {email!r} has shared credentials with your organisation"
+            )
+        held = [(_stored(h.credential), h.verified) for h in tx.holdings.list_for(learner.id)]
+        evidence = counted_evidence(tx, principal.organisation_id, held, base_url=base_url)
+    return StackResult(found, evaluate(load_rules(found.rules), evidence), evidence)
+
+
+def _stored(text: str) -> Mapping[str, Any] | str:
+    """A stored credential text: the JSON object, else the VC-JWT."""
+    return credentials_in([text])[0]
+
+
 def _pathway(tx: TrustUnitOfWork, principal: Principal, pathway: str) -> PathwayRecord:
     found = tx.pathways.get(pathway) or tx.pathways.by_slug(principal.organisation_id, pathway)
     return check_owned(principal, found, "pathway", pathway)
@@ -143,6 +248,36 @@ def _own_slug(
     return entry.slug if entry else None
 
 
+def held_document(credential: Mapping[str, Any] | str) -> Mapping[str, Any]:
+    """The credential a held item carries: the JSON document, or a VC-JWT's payload (its
+    ``vc`` claim when there is one). Read after verification; an unreadable token gives {}."""
+    if isinstance(credential, Mapping):
+        return credential
+    payload = jws_payload(credential) or {}
+    inner = payload.get("vc")
+    return inner if isinstance(inner, Mapping) else payload
+
+
+def counted_evidence(
+    tx: TrustUnitOfWork,
+    organisation_id: str,
+    held: Sequence[tuple[Mapping[str, Any] | str, bool]],
+    *,
+    base_url: str | None,
+) -> tuple[CredentialEvidence, ...]:
+    """Each (credential, verified) pair read as evidence, with what it counts as for the
+    organisation (its own catalogue slug; approved recognitions' equivalents)."""
+    equivalents = approved_equivalents(tx, organisation_id)
+    found = []
+    for credential, verified in held:
+        item = evidence_of(held_document(credential), verified=verified)
+        aliases = set(equivalents.get(item.credential_id, set()))
+        if slug := _own_slug(tx, organisation_id, item.achievement_id, base_url):
+            aliases.add(slug)
+        found.append(item.recognised(*sorted(aliases)))
+    return tuple(found)
+
+
 def holdings_evidence(
     tx: TrustUnitOfWork,
     organisation_id: str,
@@ -151,10 +286,9 @@ def holdings_evidence(
     verify: VerifyFunction,
     base_url: str | None,
 ) -> tuple[CredentialEvidence, ...]:
-    """Each credential verified and read as evidence, with what it counts as for the
-    organisation (its own catalogue slug; approved recognitions' equivalents)."""
-    equivalents = approved_equivalents(tx, organisation_id)
-    found = []
+    """Each credential (JSON or VC-JWT) verified, then read as evidence
+    (:func:`counted_evidence`)."""
+    held: list[tuple[Mapping[str, Any] | str, bool]] = []
     for number, credential in enumerate(credentials, 1):
         try:
             document = (
@@ -164,15 +298,8 @@ def holdings_evidence(
             )
         except InvalidInputError as exc:
             raise InvalidInputError(f"credential {number}: {exc}") from exc
-        if not isinstance(document, Mapping):
-            raise InvalidInputError(f"credential {number}: give the JSON credential, not a JWT")
-        report = verify(document)
-        item = evidence_of(document, verified=report.verified)
-        aliases = set(equivalents.get(item.credential_id, set()))
-        if slug := _own_slug(tx, organisation_id, item.achievement_id, base_url):
-            aliases.add(slug)
-        found.append(item.recognised(*sorted(aliases)))
-    return tuple(found)
+        held.append((document, verify(document).verified))
+    return counted_evidence(tx, organisation_id, held, base_url=base_url)
 
 
 def evaluate_pathway(
@@ -221,6 +348,24 @@ def claim(
     result = evaluate_pathway(
         principal, pathway, credentials=credentials, verify=verify, uow=uow, base_url=base_url
     )
+    return record_claim(
+        principal, result, learner=learner, issue=issue, uow=uow, clock=clock, rng=rng
+    )
+
+
+def record_claim(
+    principal: Principal,
+    result: StackResult,
+    *,
+    learner: Mapping[str, Any],
+    issue: IssueFunction,
+    uow: TrustUnitOfWorkFactory,
+    clock: Clock,
+    rng: RandomBytes,
+) -> StackResult:
+    """Issuer role: for an evaluation that is met, record a claim for ``learner`` and, for an
+    ``auto_issue`` pathway, issue the stacked credential now. Not met: nothing is recorded."""
+    require_role(principal, "issuer")
     if not result.evaluation.met:
         return result
     record = StackClaimRecord(

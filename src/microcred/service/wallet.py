@@ -7,20 +7,26 @@ last verification, kept current.
   Open Badges 2.0, bundle, PDF certificate); garbage is refused with the reader's error; a
   credential that fails verification is stored all the same, marked as failed.
 - Status: ``valid``, ``expired``, ``suspended``, ``revoked``, ``invalid`` (another check
-  failed) or ``unknown`` (not checked yet). :func:`refresh_status` re-verifies holdings whose
-  last check is older than ``max_age`` (the wallet page calls it).
+  failed) or ``unknown`` (not checked yet). :func:`refresh_status` re-verifies a learner's
+  holdings whose last check is older than ``max_age`` (the wallet page calls it);
+  :func:`refresh_due` does the same for every learner in batches (the background runner).
+- Export: :func:`export_wallet` packs every credential's exact text into one ZIP.
 - Another learner's holding is NotFound.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import re
+import zipfile
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from microcred.core.did.fetch import Fetcher
+from microcred.core.formats.elm_reader import read_elm, unwrap_elm
 from microcred.core.i18n import supported
 from microcred.core.verify.pipeline import Verifier
 from microcred.core.verify.report import VerificationReport
@@ -116,7 +122,7 @@ def status_of(report: Report) -> HoldingStatus:
         if isinstance(r, VerificationReport)
         for c in r.failures
     }
-    if _MICROCRED + "REVOCATION" in problems:
+    if problems & {_MICROCRED + "REVOCATION", _MICROCRED + "OB2_REVOKED"}:
         return "revoked"
     if _MICROCRED + "SUSPENSION" in problems:
         return "suspended"
@@ -242,7 +248,8 @@ def import_credential(
         raise InvalidInputError(
             "credential: this is a presentation; import the credentials it holds one by one"
         )
-    document = presented.document or {}
+    elm = presented.extra.get("elm")
+    document = (unwrap_elm(elm) or {}) if isinstance(elm, Mapping) else presented.document or {}
     if (
         presented.kind == "credential"
         and document
@@ -250,7 +257,7 @@ def import_credential(
     ):
         raise InvalidInputError("credential: this JSON has no @context and type: not a credential")
     summary = report.summary if isinstance(report, VerificationReport) else None
-    titles = titles_of(document)
+    titles = (read_elm(document).title or {}) if isinstance(elm, Mapping) else titles_of(document)
     language = account.language or "en"
     fallback = (summary.achievement_name if summary else None) or ""
     with uow() as tx:
@@ -261,12 +268,16 @@ def import_credential(
             id=new_id(rng),
             learner_id=account.id,
             credential=presented.text,
-            kind=_kind(presented.kind, presented.document),
+            kind="elm" if isinstance(elm, Mapping) else _kind(presented.kind, document),
             source=f"import:{(filename or presented.source)[:200]}",
             added_at=clock(),
             title=title_in(titles, language, fallback) or (filename or ""),
-            issuer_name=issuer_name(document) or ((summary.issuer_name or "") if summary else ""),
-            issued_on=_when(document.get("validFrom") or document.get("issuanceDate"))
+            issuer_name=(summary.issuer_name if summary and isinstance(elm, Mapping) else None)
+            or issuer_name(document)
+            or ((summary.issuer_name or "") if summary else ""),
+            issued_on=_when(
+                document.get("validFrom") or document.get("issuanceDate") or document.get("issued")
+            )
             or _when(summary.valid_from if summary else None),
             titles=titles,
             holder_did=learner.did,
@@ -285,6 +296,42 @@ def remove_holding(*, uow: UnitOfWorkFactory, account: Account, holding_id: str)
         tx.commit()
 
 
+def _slug(title: str) -> str:
+    """A file-name-safe short form of ``title``."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60] or "credential"
+
+
+def export_wallet(*, uow: UnitOfWorkFactory, account: Account, now: datetime) -> bytes:
+    """The whole wallet as one ZIP, for moving it elsewhere (Council Recommendation
+    2022/C 243/02, point 9: learners own their credentials and can move them): every
+    credential's exact text as received (``NN-title.json`` or ``.jwt``: a signed credential
+    stays verifiable only byte for byte), and ``wallet.json`` listing each file with its title,
+    issuer, source, last status and check time."""
+    holdings = list_holdings(uow=uow, account=account)
+    buffer = io.BytesIO()
+    entries: list[dict[str, Any]] = []
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, holding in enumerate(reversed(holdings), 1):
+            suffix = "jwt" if holding.kind == "jwt" else "json"
+            name = f"credentials/{number:03d}-{_slug(holding.title)}.{suffix}"
+            archive.writestr(name, holding.credential.encode("utf-8"))
+            entries.append(
+                {
+                    "file": name,
+                    "title": holding.title,
+                    "issuer": holding.issuer_name,
+                    "kind": holding.kind,
+                    "source": holding.source,
+                    "addedAt": holding.added_at.isoformat(),
+                    "status": holding.status,
+                    "checkedAt": holding.checked_at.isoformat() if holding.checked_at else None,
+                }
+            )
+        listing = {"exportedAt": now.isoformat(), "learner": account.email, "credentials": entries}
+        archive.writestr("wallet.json", json.dumps(listing, ensure_ascii=False, indent=2))
+    return buffer.getvalue()
+
+
 def _award_state_changed(uow: UnitOfWorkFactory, holdings: list[HoldingRecord]) -> set[str]:
     """The holdings claimed from this server whose shown status disagrees with their award's
     state (revoked or suspended on one side only)."""
@@ -301,6 +348,27 @@ def _award_state_changed(uow: UnitOfWorkFactory, holdings: list[HoldingRecord]) 
         and (award.state if award.state in marked else None)
         != (holding.status if holding.status in marked else None)
     }
+
+
+def _reverified(
+    holding: HoldingRecord,
+    *,
+    verifier: Verifier,
+    fetcher: Fetcher | None,
+    recipient: str | None,
+    now: datetime,
+) -> HoldingRecord | None:
+    """``holding`` verified again at ``now``; None when the verification raised."""
+    try:
+        _, report = verify_presented(
+            holding.credential.encode("utf-8"),
+            verifier=verifier,
+            fetcher=fetcher,
+            recipient=recipient,
+        )
+    except Exception:  # keep the last known status
+        return None
+    return _checked(holding, report, now)
 
 
 def refresh_status(
@@ -323,19 +391,56 @@ def refresh_status(
         recent = holding.checked_at is not None and now - holding.checked_at < max_age
         if recent and holding.id not in stale:
             continue
-        try:
-            _, report = verify_presented(
-                holding.credential.encode("utf-8"),
-                verifier=verifier,
-                fetcher=fetcher,
-                recipient=account.email,
-            )
-        except Exception:  # keep the last known status
-            continue
-        changed[holding.id] = _checked(holding, report, now)
+        checked = _reverified(
+            holding, verifier=verifier, fetcher=fetcher, recipient=account.email, now=now
+        )
+        if checked is not None:
+            changed[holding.id] = checked
     if changed:
         with uow() as tx:
             for holding in changed.values():
                 tx.holdings.update_check(holding)
             tx.commit()
     return [changed.get(h.id, h) for h in holdings]
+
+
+def refresh_due(
+    *,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    verifier: Verifier,
+    fetcher: Fetcher | None,
+    max_age: timedelta,
+    batch: int = 50,
+) -> list[HoldingRecord]:
+    """One batch of the periodic refresh that keeps every wallet's status current without a
+    page view (issue 4, "status kept current"): up to ``batch`` holdings of any learner last
+    checked more than ``max_age`` ago (never-checked and oldest first) are verified again and
+    stored. A verification that raises keeps the last status but moves ``checked_at`` on, so
+    one broken credential cannot hold up the others (it is tried again after ``max_age``).
+    Returns the holdings attempted (the runner calls again at once while a batch is full)."""
+    now = clock()
+    with uow() as tx:
+        due = tx.holdings.stale(checked_before=now - max_age, limit=batch)
+        emails = {
+            learner_id: (learner.email if learner else None)
+            for learner_id in {h.learner_id for h in due}
+            for learner in [tx.learners.get(learner_id)]
+        }
+    updated = [
+        _reverified(
+            holding,
+            verifier=verifier,
+            fetcher=fetcher,
+            recipient=emails.get(holding.learner_id),
+            now=now,
+        )
+        or replace(holding, checked_at=now)
+        for holding in due
+    ]
+    if updated:
+        with uow() as tx:
+            for holding in updated:
+                tx.holdings.update_check(holding)
+            tx.commit()
+    return updated

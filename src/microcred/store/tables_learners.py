@@ -41,6 +41,9 @@ learners = Table(
     Column("language", String(8)),
     Column("did", Text),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("did_verified_at", UtcDateTime),  # revision 0008: control of ``did`` proven
+    Column("did_challenge", String(128)),
+    Column("did_challenge_expires_at", UtcDateTime),
 )
 
 sessions = Table(

@@ -13,7 +13,10 @@ from fastapi import FastAPI
 from microcred.web.account_routes import account_router
 from microcred.web.assets import STYLESHEET_PATH, assets_router
 from microcred.web.dashboard import dashboard_router
+from microcred.web.dashboard.pathway_routes import pathway_router
+from microcred.web.dashboard.registry_routes import public_registry_router
 from microcred.web.language import language_router
+from microcred.web.pathways_routes import learner_pathways_router
 from microcred.web.present_routes import present_router
 from microcred.web.routes import web_router
 from microcred.web.services import WebServices
@@ -35,9 +38,12 @@ def install_web(app: FastAPI, services: WebServices) -> None:
         share_router(services),
         present_router(services),
         verify_router(services),
+        public_registry_router(services),
+        pathway_router(services),
         dashboard_router(services),
         account_router(services),
         claim_router(services),
+        learner_pathways_router(services),  # before the wallet's /wallet/{id}
         wallet_router(services),
         # One line per page module (verify, dashboard, wallet, share...), each a router.
     ]
@@ -50,6 +56,7 @@ def install_web(app: FastAPI, services: WebServices) -> None:
     app.add_middleware(UploadLimit)  # inside SignedInMiddleware: its page names who is signed in
     app.add_middleware(SignedInMiddleware, uow=services.uow, clock=services.clock)
     app.state.secure_cookies = services.secure_cookies
+    app.state.admin_orgs = services.admin_orgs
 
 
 __all__ = ["STYLESHEET_PATH", "WebServices", "install_web", "web_router"]

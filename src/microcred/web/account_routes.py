@@ -4,7 +4,12 @@ one-time link, sign out, and the account settings (language, password, DID).
 - ``GET|POST /register``, ``GET|POST /sign-in``, ``POST /sign-in/link`` (e-mail me a link),
   ``GET /account/link/{token}`` (the e-mailed link), ``POST /sign-out``;
 - ``GET /account``, ``POST /account/language``, ``POST /account/password``,
-  ``POST /account/did``.
+  ``POST /account/did``;
+- DID authentication (:mod:`microcred.service.did_auth`): ``POST /account/did/challenge``
+  shows a challenge and this site's domain, ``POST /account/did/prove`` takes the presentation
+  signed by the DID, ``POST /account/did/adopt`` makes the wallet's own did:key the DID;
+- ``POST /account/delete``: the account and everything in it, confirmed by typing the e-mail
+  address; every session ends.
 
 Every form carries the CSRF token of :mod:`microcred.web.session`; ``next`` (a path on this
 site, e.g. a claim page) is where a successful sign-in leads. Failures show one generic
@@ -14,19 +19,22 @@ message (no account enumeration). Staff sign in on the dashboard's own page.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
+from starlette.datastructures import FormData
 
 from microcred.errors import InvalidInputError
-from microcred.service import accounts
+from microcred.service import accounts, did_auth
 from microcred.service.accounts import Account
 from microcred.service.errors import PermissionDenied, Unauthenticated
+from microcred.service.sharing_ports import SharingUnitOfWorkFactory
 from microcred.web.language import local_path, request_language, signed_in_account
 from microcred.web.mail import JinjaMailRenderer
+from microcred.web.page_errors import SIGN_IN_FAILED_SENTENCE, PageError, page_error
 from microcred.web.rendering import render
 from microcred.web.services import WebServices
 from microcred.web.session import (
@@ -50,6 +58,17 @@ def learner_account(request: Request) -> Account | None:
 def sign_in_redirect(request: Request) -> RedirectResponse:
     """To the sign-in page, coming back here afterwards."""
     return RedirectResponse(f"/sign-in?next={quote(request.url.path)}", status_code=303)
+
+
+async def learner_form(request: Request, **limits: Any) -> tuple[Account, FormData] | Response:
+    """The signed-in learner and the form they posted (its CSRF token checked), or the redirect
+    to the sign-in page. ``limits`` go to ``request.form`` (e.g. ``max_part_size``)."""
+    account = learner_account(request)
+    if account is None:
+        return sign_in_redirect(request)
+    form = await request.form(**limits)
+    check_csrf(request, form)
+    return account, form
 
 
 def account_router(services: WebServices) -> APIRouter:
@@ -105,7 +124,7 @@ def account_router(services: WebServices) -> APIRouter:
                 "account/register.html",
                 status_code=422,
                 next=next_path,
-                error=str(exc),
+                error=page_error(exc),
                 values=values,
             )
         if not password:
@@ -144,7 +163,7 @@ def account_router(services: WebServices) -> APIRouter:
                 "account/sign_in.html",
                 status_code=401,
                 next=next_path,
-                error=str(exc),
+                error=page_error(exc),
                 email=email,
             )
         return signed_in(token, next_path)
@@ -175,7 +194,7 @@ def account_router(services: WebServices) -> APIRouter:
                 "account/sign_in.html",
                 status_code=401,
                 next=local_path(next),
-                error=accounts.SIGN_IN_FAILED,
+                error=PageError(SIGN_IN_FAILED_SENTENCE, None),
                 email="",
             )
         default = "/dashboard" if account.kind == "staff" else "/wallet"
@@ -210,7 +229,13 @@ def _install_settings(
         learner = accounts.learner_of(uow=services.uow, account=account)
         context.setdefault("error", None)
         context.setdefault("done", request.query_params.get("done"))
+        if "challenge" not in context and learner.did and learner.did_verified_at is None:
+            context["challenge"] = did_auth.pending_challenge(
+                uow=services.uow, clock=services.clock, account=account, base_url=services.base_url
+            )
         return page(request, "account/settings.html", learner=learner, **context)
+
+    _install_did_and_deletion(router, services, page, settings_page)
 
     @router.get("/account", response_class=HTMLResponse)
     def settings(request: Request) -> Response:
@@ -221,11 +246,10 @@ def _install_settings(
 
     @router.post("/account/{what}")
     async def change(what: str, request: Request) -> Response:
-        account = learner_account(request)
-        if account is None:
-            return sign_in_redirect(request)
-        form = await request.form()
-        check_csrf(request, form)
+        posted = await learner_form(request)
+        if isinstance(posted, Response):
+            return posted
+        account, form = posted
         ports: dict[str, Any] = {"uow": services.uow, "clock": services.clock, "account": account}
         try:
             if what == "language":
@@ -239,5 +263,64 @@ def _install_settings(
             else:
                 return RedirectResponse("/account", status_code=303)
         except (InvalidInputError, PermissionDenied) as exc:
-            return settings_page(request, account, error=str(exc), status_code=422)
+            return settings_page(request, account, error=page_error(exc), status_code=422)
         return RedirectResponse(f"/account?done={quote(what)}", status_code=303)
+
+
+def _install_did_and_deletion(
+    router: APIRouter,
+    services: WebServices,
+    page: Callable[..., Response],
+    settings_page: Callable[..., Response],
+) -> None:
+    """``POST /account/did/{challenge|prove|adopt}`` and ``POST /account/delete``."""
+
+    @router.post("/account/did/{step}")
+    async def did_step(step: str, request: Request) -> Response:
+        posted = await learner_form(request)
+        if isinstance(posted, Response):
+            return posted
+        account, form = posted
+        common: dict[str, Any] = {"uow": services.uow, "clock": services.clock, "account": account}
+        try:
+            if step == "challenge":
+                given = did_auth.did_challenge(
+                    rng=services.rng, base_url=services.base_url, **common
+                )
+                return settings_page(request, account, challenge=given)
+            if step == "prove":
+                did_auth.prove_did(
+                    presentation=_field(form, "presentation"),
+                    verifier=services.verifier(),
+                    base_url=services.base_url,
+                    **common,
+                )
+            elif step == "adopt":
+                did_auth.adopt_holder_did(
+                    uow=cast(SharingUnitOfWorkFactory, services.uow),
+                    cipher=services.cipher,
+                    clock=services.clock,
+                    rng=services.rng,
+                    account=account,
+                )
+            else:
+                return RedirectResponse("/account", status_code=303)
+        except (InvalidInputError, PermissionDenied) as exc:
+            return settings_page(request, account, error=page_error(exc), status_code=422)
+        return RedirectResponse("/account?done=did", status_code=303)
+
+    @router.post("/account/delete")
+    async def delete_account(request: Request) -> Response:
+        posted = await learner_form(request)
+        if isinstance(posted, Response):
+            return posted
+        account, form = posted
+        try:
+            accounts.delete_learner_account(
+                uow=services.uow, account=account, email=_field(form, "confirm")
+            )
+        except InvalidInputError as exc:
+            return settings_page(request, account, error=page_error(exc), status_code=422)
+        response = page(request, "account/deleted.html")
+        clear_session_cookie(response, secure=services.secure_cookies)
+        return response

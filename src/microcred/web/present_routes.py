@@ -30,10 +30,13 @@ from microcred.service.presentations import (
     presentable_holdings,
 )
 from microcred.service.sharing_ports import SharingUnitOfWorkFactory
+from microcred.web.account_routes import learner_account, sign_in_redirect
+from microcred.web.labels import N_
+from microcred.web.page_errors import PageError, page_error
 from microcred.web.rendering import render
 from microcred.web.services import WebServices
 from microcred.web.session import check_csrf, csrf_token, is_secure, remember_csrf
-from microcred.web.share_routes import CACHE_HEADERS, learner_of, to_sign_in
+from microcred.web.share_routes import CACHE_HEADERS
 from microcred.web.verification import report_view
 
 MAX_UPLOAD = 2 * 1024 * 1024
@@ -49,9 +52,9 @@ def present_router(services: WebServices) -> APIRouter:
 
     @router.api_route("/present", methods=["GET", "POST"], response_class=HTMLResponse)
     async def present_page(request: Request) -> Response:
-        account = learner_of(request)
+        account = learner_account(request)
         if account is None:
-            return to_sign_in(request)
+            return sign_in_redirect(request)
         holdings = presentable_holdings(account, uow=uow)
         chosen: list[str] = []
         values = {"challenge": "", "domain": ""}
@@ -73,7 +76,7 @@ def present_router(services: WebServices) -> APIRouter:
                     rng=services.rng,
                 )
             except (InvalidInputError, NotFound) as exc:
-                error = str(exc)
+                error = page_error(exc)
             else:
                 presentation = json.dumps(vp, indent=2, ensure_ascii=False)
                 if form.get("action") == "download":
@@ -130,7 +133,9 @@ def present_router(services: WebServices) -> APIRouter:
                 headers=CACHE_HEADERS,
                 values=values,
                 report=None,
-                error="Paste a presentation (JSON) or choose a file of at most 2 MB.",
+                error=PageError(
+                    N_("Paste a presentation (JSON) or choose a file of at most 2 MB."), None
+                ),
             )
         report = check_presentation(
             text,

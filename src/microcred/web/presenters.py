@@ -4,7 +4,8 @@ Turns the domain model (every element of Annex I of Council Recommendation 2022/
 :class:`~microcred.core.model.MicroCredential`) into small frozen view values the templates print
 as they are: controlled values become their EU vocabulary labels, multilingual texts the best
 match for ``Accept-Language`` (with the language they are in, for the ``lang`` attribute), and
-only ``http``/``https`` addresses become links.
+only ``http``/``https`` addresses become links. Labels and durations are in the interface
+language of the page (the :class:`~microcred.core.i18n.Translator` ``t``).
 """
 
 from __future__ import annotations
@@ -12,16 +13,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
-from microcred.core.model import LanguageMap, MicroCredential
+from microcred.core.i18n import Translator
+from microcred.core.model import Award, LanguageMap, MicroCredential
 from microcred.core.model import Organisation as Body
+from microcred.core.model.award import expiry_of
 from microcred.core.model.vocabularies import eqf_level_number, label_of
 from microcred.service.records import CatalogueVersion
+from microcred.web.labels import RESULT_TYPES
 from microcred.web.names import country_name, language_name
-
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
-_DURATION_UNITS = ("year", "month", "week", "day")
 
 
 @dataclass(frozen=True)
@@ -63,19 +65,19 @@ def words(camel: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", camel).lower()
 
 
-def duration(iso: str | None) -> str | None:
-    """``P3Y`` -> ``3 years``, ``P1Y6M`` -> ``1 year, 6 months``; other forms as given."""
-    if not iso:
-        return None
-    match = _DURATION.match(iso)
-    if match is None or not any(match.groups()):
-        return iso
-    parts = [
-        f"{int(n)} {unit}{'' if int(n) == 1 else 's'}"
-        for n, unit in zip(match.groups(), _DURATION_UNITS, strict=True)
-        if n is not None
-    ]
-    return ", ".join(parts)
+def result_type(value: str, t: Translator) -> str:
+    """An OB 3.0 ResultType in words, translated (``ScaledScore`` -> ``note pondérée``);
+    an extension type (``ext:...``) in words as given."""
+    return t.gettext(RESULT_TYPES[value]) if value in RESULT_TYPES else words(value)
+
+
+def concept(iri: str, t: Translator) -> str:
+    """The EU vocabulary label of ``iri`` in the interface language."""
+    return t.gettext(label_of(iri))
+
+
+def concept_or_none(iri: str | None, t: Translator) -> str | None:
+    return concept(iri, t) if iri else None
 
 
 @dataclass(frozen=True)
@@ -191,9 +193,15 @@ def _skill(iri: str, label: LanguageMap | None, languages: Sequence[str]) -> Ski
 
 
 def card(
-    mc: MicroCredential, version: CatalogueVersion, *, provider: str, languages: Sequence[str]
+    mc: MicroCredential,
+    version: CatalogueVersion,
+    *,
+    provider: str,
+    languages: Sequence[str],
+    t: Translator,
 ) -> Card:
-    """The search-result summary of ``version`` (whose model is ``mc``)."""
+    """The search-result summary of ``version`` (whose model is ``mc``), labels in ``t``'s
+    language."""
     return Card(
         id=version.id,
         title=pick(mc.title, languages),
@@ -202,20 +210,25 @@ def card(
         eqf=eqf_level_number(mc.level.eqf or ""),
         ects=number(mc.workload.ects),
         hours=number(mc.workload.hours),
-        participation=tuple(label_of(p) for p in mc.participation),
+        participation=tuple(concept(p, t) for p in mc.participation),
         languages=tuple(language_name(lang) for lang in mc.languages or tuple(mc.title)),
     )
 
 
 def detail(
-    mc: MicroCredential, version: CatalogueVersion, *, provider: str, languages: Sequence[str]
+    mc: MicroCredential,
+    version: CatalogueVersion,
+    *,
+    provider: str,
+    languages: Sequence[str],
+    t: Translator,
 ) -> Detail:
-    """The full page of ``version`` (whose model is ``mc``)."""
+    """The full page of ``version`` (whose model is ``mc``), labels in ``t``'s language."""
     grading = mc.grading_scheme
     stack = mc.stackability
     further = pick(mc.further_information, languages)
     return Detail(
-        card=card(mc, version, provider=provider, languages=languages),
+        card=card(mc, version, provider=provider, languages=languages, t=t),
         version=version.version,
         edition=mc.version,
         description=pick(mc.description, languages),
@@ -231,14 +244,14 @@ def detail(
             for o in mc.learning_outcomes
         ),
         skills=tuple(_skill(s.iri, s.label, languages) for s in mc.esco_skills),
-        nqf=label_of(mc.level.nqf) if mc.level.nqf else None,
-        qf_ehea_cycle=label_of(mc.level.qf_ehea_cycle) if mc.level.qf_ehea_cycle else None,
-        assessment=tuple(label_of(a) for a in mc.assessment_types),
-        assessment_mode=label_of(mc.assessment_mode) if mc.assessment_mode else None,
-        learning_setting=label_of(mc.learning_setting) if mc.learning_setting else None,
+        nqf=concept_or_none(mc.level.nqf, t),
+        qf_ehea_cycle=concept_or_none(mc.level.qf_ehea_cycle, t),
+        assessment=tuple(concept(a, t) for a in mc.assessment_types),
+        assessment_mode=concept_or_none(mc.assessment_mode, t),
+        learning_setting=concept_or_none(mc.learning_setting, t),
         quality=tuple(
             Quality(
-                type=label_of(q.type),
+                type=concept(q.type, t),
                 body=organisation(q.accrediting_body, languages) if q.accrediting_body else None,
                 description=pick(q.description, languages),
                 url=web_link(q.url),
@@ -246,22 +259,57 @@ def detail(
             for q in mc.quality_assurance
         ),
         prerequisites=pick(mc.prerequisites, languages),
-        supervision=label_of(mc.supervision) if mc.supervision else None,
+        supervision=concept_or_none(mc.supervision, t),
         grading=Grading(
             title=pick(grading.title, languages),
             description=pick(grading.description, languages),
-            kind=words(grading.result_type),
+            kind=result_type(grading.result_type, t),
             values=grading.allowed_values,
         )
         if grading
         else None,
-        stackability=label_of(stack.option) if stack else None,
+        stackability=concept(stack.option, t) if stack else None,
         stacks_into=tuple(
             Target(id=t.id, href=web_link(t.id), title=pick(t.title, languages))
             for t in (stack.stacks_into if stack else ())
         ),
         further_information=further,
         further_information_href=web_link(further.text) if further else None,
-        validity=duration(mc.validity),
+        validity=t.duration(mc.validity),
         tags=mc.tags,
+    )
+
+
+@dataclass(frozen=True)
+class Awarded:
+    """Every Annex I element of an awarded credential: the micro-credential's (``mc``) and the
+    award's own (learner, dates, grade), read back from the signed credential."""
+
+    mc: Detail
+    learner: str | None
+    issued: datetime
+    valid_until: datetime | None
+    grade: str | None
+    credential_id: str | None
+
+
+def awarded(award: Award, *, provider: str, languages: Sequence[str], t: Translator) -> Awarded:
+    """``award`` (:func:`microcred.core.formats.ob3.read_award`) ready to print; the learner is
+    named by name, else e-mail, else DID (Annex I "identification of the learner")."""
+    learner = award.learner
+    stand_in = CatalogueVersion(
+        id=award.credential_id or "",
+        entry_id="",
+        organisation_id="",
+        version=0,
+        description={},
+        created_at=award.issued,
+    )
+    return Awarded(
+        mc=detail(award.micro_credential, stand_in, provider=provider, languages=languages, t=t),
+        learner=learner.display_name or learner.email or learner.did or learner.url,
+        issued=award.issued,
+        valid_until=award.valid_until or expiry_of(award.micro_credential, award.issued),
+        grade=award.grade,
+        credential_id=award.credential_id,
     )

@@ -6,7 +6,8 @@ Translation (issue 4, "English, French and German from day one"): the ``jinja2.e
 extension with new-style gettext callables that read the translator of the page being rendered
 (a context variable set by :func:`render`, so one shared environment serves every language and
 thread); ``{{ _("...") }}``, ``{% trans %}``, and the filters ``date``, ``datetime`` and
-``number`` (:class:`microcred.core.i18n.Translator`) format per locale.
+``number`` (:class:`microcred.core.i18n.Translator`) format per locale; ``translated`` prints a
+value chosen at run time (``{{ award.state | translated }}``) in the page's language.
 
 Content Security Policy (CSP Level 3): the pages load their own stylesheet, images and scripts
 only (``'self'``), never inline script or style; ``Vary`` names the headers the content depends
@@ -64,6 +65,12 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
     return current_translator().ngettext(singular, plural, n)
 
 
+def _translated(value: str) -> str:
+    """A message chosen at run time (a state, an EU vocabulary label, an ``N_`` literal) in the
+    page's language; unlike ``_()`` no ``%`` formatting, so any text is safe to pass."""
+    return current_translator().gettext(value)
+
+
 def _date(value: date | datetime | None, format: str = "long") -> str:
     return current_translator().date(value, format=format)
 
@@ -92,13 +99,18 @@ def environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         _gettext, _ngettext, newstyle=True
     )
-    env.filters.update(date=_date, datetime=_datetime, number=_number)
+    env.filters.update(date=_date, datetime=_datetime, number=_number, translated=_translated)
     env.globals.update(
         stylesheet=STYLESHEET_PATH,
         language_path=LANGUAGE_PATH,
         ui_languages=[(code, LANGUAGE_NAMES[code]) for code in UI_LANGUAGES],
     )
     return env
+
+
+def page_translator(request: Request) -> Translator:
+    """The translator of ``request``'s interface language, for values a route prepares."""
+    return translator(request_language(request))
 
 
 def content_languages(request: Request) -> tuple[str, ...]:
@@ -137,13 +149,15 @@ def render(
     """The page ``template`` filled with ``context``, in the request's interface language.
 
     Every page also gets ``lang`` (its language), ``account`` (the signed-in account or None),
-    ``here`` (its own path), ``t`` (the :class:`Translator`) and ``csrf_token`` for its POST
+    ``here`` (its own path), ``t`` (the :class:`Translator`), ``admin_orgs`` (the platform
+    administrator organisations, for the trust registry tab) and ``csrf_token`` for its POST
     forms (:mod:`microcred.web.session`; the CSRF cookie is set on the response when new).
     """
     language = request_language(request)
     token = context.setdefault("csrf_token", csrf_token(request))
     context.setdefault("account", signed_in_account(request))
     context.setdefault("here", here(request))
+    context.setdefault("admin_orgs", tuple(getattr(request.app.state, "admin_orgs", ())))
     html = render_text(template, language=language, t=translator(language), **context)
     response = HTMLResponse(
         html,

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from microcred.core.i18n import Translator, translator
+from microcred.core.i18n import Translator
 from microcred.core.model.vocabularies import PARTICIPATION_FORMS
 from microcred.service.catalogue import micro_credential_of, public_version, search_catalogue
 from microcred.service.errors import NotFound
@@ -27,10 +27,9 @@ from microcred.service.ports import UnitOfWorkFactory
 from microcred.service.records import CatalogueVersion, Organisation
 from microcred.service.urls import achievement_url
 from microcred.web import presenters
-from microcred.web.language import request_language
 from microcred.web.names import LANGUAGES, country_name
 from microcred.web.negotiation import HtmlRoute
-from microcred.web.rendering import content_languages, render
+from microcred.web.rendering import content_languages, page_translator, render
 from microcred.web.search_form import FIELDS, SearchForm, read_search
 from microcred.web.services import PAGE_SIZE
 
@@ -70,7 +69,8 @@ def _options(
             for code, name in sorted(LANGUAGES.items())
         ],
         "participation": [
-            Option(c.alias, c.label, c.iri == participation) for c in PARTICIPATION_FORMS.concepts
+            Option(c.alias, t.gettext(c.label), c.iri == participation)
+            for c in PARTICIPATION_FORMS.concepts
         ],
     }
 
@@ -102,7 +102,8 @@ def web_router(
     @router.get("/catalogue", response_class=HTMLResponse)
     def catalogue_page(request: Request) -> HTMLResponse:
         languages = content_languages(request)
-        form = read_search(request.query_params)
+        t = page_translator(request)
+        form = read_search(request.query_params, t)
         known = providers()
         rows: list[CatalogueVersion] = []
         if not form.errors:
@@ -111,7 +112,7 @@ def web_router(
             )
         cards = [
             presenters.card(
-                micro_credential_of(v), v, provider=_provider(v, known), languages=languages
+                micro_credential_of(v), v, provider=_provider(v, known), languages=languages, t=t
             )
             for v in rows[:page_size]
         ]
@@ -124,7 +125,7 @@ def web_router(
             options=_options(
                 form,
                 sorted(known.values(), key=lambda o: o.legal_name.casefold()),
-                translator(request_language(request)),
+                t,
             ),
             cards=cards,
             first=(form.page - 1) * page_size + 1,
@@ -148,6 +149,7 @@ def web_router(
                 version,
                 provider=publisher.legal_name if publisher else "",
                 languages=languages,
+                t=page_translator(request),
             ),
             publisher_country=country_name(publisher.country) if publisher else None,
             publisher_url=presenters.web_link(publisher.url) if publisher else None,

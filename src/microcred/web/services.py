@@ -44,6 +44,9 @@ class WebServices:
     fetcher: Fetcher
     bulk: BulkContext
     page_size: int = PAGE_SIZE
+    admin_orgs: tuple[str, ...] = ()
+    """The platform administrator organisations (setting ``admin_orgs``): their owners manage
+    the trust registry."""
 
     def __post_init__(self) -> None:
         if not 1 <= self.page_size < 200:

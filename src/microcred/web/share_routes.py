@@ -7,6 +7,9 @@ page that makes, lists and revokes its share links.
   ``og:url``, ``og:type``, ``og:image``), a canonical link, and ``noindex`` when unlisted.
   ``Accept: application/json`` gets the credential and the report as JSON. A revoked or expired
   link is 410 Gone, an unknown one 404.
+- ``GET /s/{token}/badge.png``: the badge image of a shared credential not issued here (its
+  ``data:`` image, else the default badge); ``og:image`` is always an absolute URL of a PNG
+  route of this server.
 - ``GET /wallet/{holding_id}/share``, ``POST`` the same (create), ``POST
   /wallet/shares/{link_id}/revoke``: the signed-in learner's links of one credential.
 """
@@ -14,9 +17,9 @@ page that makes, lists and revokes its share links.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, time
 from typing import Any, cast
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -25,6 +28,7 @@ from fastapi.routing import APIRoute
 from microcred.errors import InvalidInputError
 from microcred.service.accounts import Account
 from microcred.service.errors import NotFound
+from microcred.service.exports import baked_png_for
 from microcred.service.linkedin import add_to_profile_url
 from microcred.service.sharing import (
     LiveReport,
@@ -37,11 +41,13 @@ from microcred.service.sharing import (
     revoke_share_link,
 )
 from microcred.service.sharing_ports import SharingUnitOfWorkFactory
-from microcred.web.language import signed_in_account
+from microcred.web.account_routes import learner_account, learner_form, sign_in_redirect
+from microcred.web.labels import N_
 from microcred.web.negotiation import prefers_html
-from microcred.web.rendering import content_languages, render
+from microcred.web.page_errors import PageError, page_error
+from microcred.web.rendering import content_languages, page_translator, render
 from microcred.web.services import WebServices
-from microcred.web.session import check_csrf, csrf_token, is_secure, remember_csrf
+from microcred.web.session import csrf_token, is_secure, remember_csrf
 from microcred.web.shared_view import SharedView, shared_view
 from microcred.web.verification import report_view
 
@@ -65,16 +71,6 @@ def linkedin_url(view: SharedView, url: str) -> str | None:
         cert_url=url if url.startswith("http") else None,
         cert_id=view.credential_id,
     )
-
-
-def learner_of(request: Request) -> Account | None:
-    """The signed-in learner, or None."""
-    account = signed_in_account(request)
-    return account if isinstance(account, Account) and account.kind == "learner" else None
-
-
-def to_sign_in(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/sign-in?next={quote(request.url.path)}", status_code=303)
 
 
 def _expiry(value: str) -> datetime | None:
@@ -107,7 +103,6 @@ def share_router(services: WebServices) -> APIRouter:
     # The store's unit of work has the sharing repositories (store/unit_of_work.py).
     uow = cast(SharingUnitOfWorkFactory, services.uow)
     live = LiveVerification(lambda text: services.verifier().verify(text), clock=services.clock)
-    secure = is_secure(services.base_url)
 
     def gone(request: Request, status: int, message: str, wants_html: bool) -> Response:
         if not wants_html:
@@ -127,38 +122,43 @@ def share_router(services: WebServices) -> APIRouter:
         try:
             shared: SharedCredential = open_share_link(token, uow=uow, clock=services.clock)
         except NoLongerShared:
-            return gone(request, 410, "This credential is no longer shared.", wants_html)
+            return gone(request, 410, N_("This credential is no longer shared."), wants_html)
         except NotFound:
-            return gone(request, 404, "No credential is shared at this address.", wants_html)
+            return gone(request, 404, N_("No credential is shared at this address."), wants_html)
         checked = live.check(shared)
         url = share_url(services.base_url, token)
         robots = {"X-Robots-Tag": "noindex"} if shared.link.visibility == "unlisted" else {}
         if not wants_html:
             return JSONResponse(_as_json(shared, checked, url), headers={**CACHE_HEADERS, **robots})
-        view = shared_view(shared.holding, content_languages(request))
+        view = shared_view(
+            shared.holding, content_languages(request), page_translator(request), token=token
+        )
         return render(
             request,
             "share/shared.html",
             headers={**CACHE_HEADERS, **robots},
             view=view,
             link=shared.link,
-            report=report_view(checked.report),
+            report=replace(report_view(checked.report), subject_name=view.learner),
             checked_at=checked.checked_at,
             url=url,
+            image_url=f"{(services.base_url or '').rstrip('/')}{view.image}",
             json_href=f"/s/{token}?format=json",
             linkedin=linkedin_url(view, url),
         )
 
+    _install_badge(router, uow, services)
+
     def manage_page(
-        request: Request, account: Account, holding_id: str, *, error: str | None = None
+        request: Request, account: Account, holding_id: str, *, error: PageError | None = None
     ) -> Response:
         try:
             holding, links = holding_with_links(account, holding_id, uow=uow)
         except NotFound:
-            return gone(request, 404, "This credential is not in your wallet.", True)
+            return gone(request, 404, N_("This credential is not in your wallet."), True)
         token = csrf_token(request)
         now = services.clock()
-        view = shared_view(holding, content_languages(request))
+        view = shared_view(holding, content_languages(request), page_translator(request))
         rows = [
             {
                 "link": k,
@@ -179,22 +179,21 @@ def share_router(services: WebServices) -> APIRouter:
             error=error,
             csrf_token=token,
         )
-        return remember_csrf(response, token, secure=secure)
+        return remember_csrf(response, token, secure=is_secure(services.base_url))
 
     @router.get("/wallet/{holding_id}/share", response_class=HTMLResponse)
     def manage(holding_id: str, request: Request) -> Response:
-        account = learner_of(request)
+        account = learner_account(request)
         if account is None:
-            return to_sign_in(request)
+            return sign_in_redirect(request)
         return manage_page(request, account, holding_id)
 
     @router.post("/wallet/{holding_id}/share")
     async def create(holding_id: str, request: Request) -> Response:
-        account = learner_of(request)
-        if account is None:
-            return to_sign_in(request)
-        form = await request.form()
-        check_csrf(request, form)
+        posted = await learner_form(request)
+        if isinstance(posted, Response):
+            return posted
+        account, form = posted
         try:
             create_share_link(
                 account,
@@ -207,23 +206,39 @@ def share_router(services: WebServices) -> APIRouter:
                 rng=services.rng,
             )
         except InvalidInputError as exc:
-            return manage_page(request, account, holding_id, error=str(exc))
+            return manage_page(request, account, holding_id, error=page_error(exc))
         except NotFound:
-            return gone(request, 404, "This credential is not in your wallet.", True)
+            return gone(request, 404, N_("This credential is not in your wallet."), True)
         return RedirectResponse(f"/wallet/{holding_id}/share", status_code=303)
 
     @router.post("/wallet/shares/{link_id}/revoke")
     async def revoke(link_id: str, request: Request) -> Response:
-        account = learner_of(request)
-        if account is None:
-            return to_sign_in(request)
-        form = await request.form()
-        check_csrf(request, form)
+        posted = await learner_form(request)
+        if isinstance(posted, Response):
+            return posted
+        account, _ = posted
         try:
             link = revoke_share_link(account, link_id, uow=uow, clock=services.clock)
         except NotFound:
-            return gone(request, 404, "No such share link.", True)
+            return gone(request, 404, N_("No such share link."), True)
         live.forget([link.id])
         return RedirectResponse(f"/wallet/{link.holding_id}/share", status_code=303)
 
     return router
+
+
+def _install_badge(router: APIRouter, uow: SharingUnitOfWorkFactory, services: WebServices) -> None:
+    """``GET /s/{token}/badge.png``."""
+
+    @router.get("/s/{token}/badge.png")
+    def shared_badge(token: str) -> Response:
+        """The badge image of a shared credential that was not issued here."""
+        try:
+            shared = open_share_link(token, uow=uow, clock=services.clock)
+        except (NoLongerShared, NotFound):
+            return Response(status_code=404, headers=CACHE_HEADERS)
+        return Response(
+            baked_png_for(shared.holding.credential),
+            media_type="image/png",
+            headers={"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"},
+        )

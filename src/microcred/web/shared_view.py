@@ -1,7 +1,13 @@
 """What a shared page shows of a held credential (issue 4, "the shared page shows the
-credential"): the Annex I elements read back from a microcred Open Badges 3.0 credential
-(:func:`microcred.core.formats.ob3.read_award`), else what any OB 3.0 / VC credential says
-(name, issuer, dates, description, image), in the visitor's language.
+credential"): every Annex I element read back from a microcred Open Badges 3.0 credential
+(:func:`microcred.core.formats.ob3.read_award`, printed by :func:`presenters.awarded` and the
+``wallet/_eu_elements.html`` partial the wallet uses too), else what any OB 3.0 / VC credential
+says (name, issuer, dates, description), in the visitor's language.
+
+The badge image is never a remote address (the pages' CSP allows ``img-src 'self'`` only, and a
+remote image would tell a third party who looks): this server's ``/credentials/{id}/badge.png``
+for credentials issued here, else the share link's own ``/s/{token}/badge.png`` (the image of the
+credential when it carries it as a ``data:`` URL, else microcred's neutral default badge).
 """
 
 from __future__ import annotations
@@ -13,16 +19,17 @@ from datetime import datetime
 from typing import Any
 
 from microcred.core.formats.ob3 import read_award
-from microcred.core.model.vocabularies import eqf_level_number, label_of
+from microcred.core.i18n import Translator
 from microcred.errors import MicrocredError
 from microcred.service.learner_records import HoldingRecord
 from microcred.web import presenters
-from microcred.web.presenters import Organisation, Outcome, Text
+from microcred.web.presenters import Awarded, Text
 
 
 @dataclass(frozen=True)
 class SharedView:
-    """The credential as the page prints it."""
+    """The credential as the page prints it; ``awarded`` holds every EU element when the
+    credential is a microcred one."""
 
     title: str
     issuer: str
@@ -31,18 +38,8 @@ class SharedView:
     expires: datetime | None
     credential_id: str | None
     description: Text | None
-    image: str | None
-    criteria: Text | None = None
-    eqf: int | None = None
-    ects: str | None = None
-    hours: str | None = None
-    grade: str | None = None
-    participation: tuple[str, ...] = ()
-    assessment: tuple[str, ...] = ()
-    awarding_bodies: tuple[Organisation, ...] = ()
-    outcomes: tuple[Outcome, ...] = ()
-    quality: tuple[str, ...] = ()
-    eu_elements: bool = False
+    image: str
+    awarded: Awarded | None = None
 
 
 def _document(holding: HoldingRecord) -> Mapping[str, Any]:
@@ -67,27 +64,30 @@ def _when(value: Any) -> datetime | None:
         return None
 
 
-def _image(document: Mapping[str, Any]) -> str | None:
-    subject = document.get("credentialSubject")
-    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
-    image = achievement.get("image") if isinstance(achievement, Mapping) else None
-    if isinstance(image, Mapping):
-        image = image.get("id")
-    return presenters.web_link(_str(image))
+def badge_path(holding: HoldingRecord, token: str | None) -> str:
+    """The address of the badge image of ``holding`` on this server (see the module doc)."""
+    if holding.award_id is not None:
+        return f"/credentials/{holding.award_id}/badge.png"
+    if token is not None:
+        return f"/s/{token}/badge.png"
+    return f"/wallet/{holding.id}/badge.png"
 
 
-def shared_view(holding: HoldingRecord, languages: Sequence[str]) -> SharedView:
-    """The view of ``holding`` for a visitor reading ``languages``."""
+def shared_view(
+    holding: HoldingRecord, languages: Sequence[str], t: Translator, *, token: str | None = None
+) -> SharedView:
+    """The view of ``holding`` for a visitor reading ``languages``, labels in ``t``'s language
+    (``token``: the share link the page is seen through, for the badge address)."""
     document = _document(holding)
     base = SharedView(
         title=holding.title or "",
         issuer=holding.issuer_name or "",
-        learner=None,
+        learner=_subject_name(document),
         issued=holding.issued_on or _when(document.get("validFrom")),
         expires=_when(document.get("validUntil") or document.get("expirationDate")),
         credential_id=_str(document.get("id")),
         description=None,
-        image=_image(document),
+        image=badge_path(holding, token),
     )
     try:
         award = read_award(document)
@@ -96,24 +96,32 @@ def shared_view(holding: HoldingRecord, languages: Sequence[str]) -> SharedView:
         achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
         text = _str(achievement.get("description")) if isinstance(achievement, Mapping) else None
         return base if text is None else replace(base, description=Text(text, ""))
-    mc = award.micro_credential
+    awarded = presenters.awarded(award, provider=holding.issuer_name, languages=languages, t=t)
     return replace(
         base,
-        learner=award.learner.display_name,
-        expires=award.valid_until or base.expires,
-        description=presenters.pick(mc.description, languages),
-        criteria=presenters.pick(mc.criteria, languages),
-        eqf=eqf_level_number(mc.level.eqf or ""),
-        ects=presenters.number(mc.workload.ects),
-        hours=presenters.number(mc.workload.hours),
-        grade=award.grade,
-        participation=tuple(label_of(p) for p in mc.participation),
-        assessment=tuple(label_of(a) for a in mc.assessment_types),
-        awarding_bodies=tuple(presenters.organisation(b, languages) for b in mc.awarding_bodies),
-        outcomes=tuple(
-            Outcome(text=presenters.pick(o.text, languages), skills=())
-            for o in mc.learning_outcomes
-        ),
-        quality=tuple(label_of(q.type) for q in mc.quality_assurance),
-        eu_elements=True,
+        title=awarded.mc.card.title.text if awarded.mc.card.title else base.title,
+        learner=awarded.learner or base.learner,
+        expires=awarded.valid_until,
+        description=awarded.mc.description,
+        awarded=awarded,
     )
+
+
+def _subject_name(document: Mapping[str, Any]) -> str | None:
+    """The learner's name an OB 3.0 credential states in clear (``credentialSubject.name``, or
+    an unhashed ``identifier`` with ``identityType`` ``name``)."""
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    if not isinstance(subject, Mapping):
+        return None
+    if name := _str(subject.get("name")):
+        return name
+    identifiers = subject.get("identifier")
+    for entry in identifiers if isinstance(identifiers, list) else ():
+        if (
+            isinstance(entry, Mapping)
+            and entry.get("identityType") == "name"
+            and entry.get("hashed") is False
+        ):
+            return _str(entry.get("identityHash"))
+    return None

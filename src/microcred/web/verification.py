@@ -12,19 +12,18 @@ stay as the core wrote them (technical English) under the sentence.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from microcred.core.formats.completeness import ANNEX_I_MANDATORY, ANNEX_I_OPTIONAL
+from microcred.core.formats.elm_reader import read_elm
+from microcred.core.formats.ob2 import OB2_REVOKED
 from microcred.core.verify.report import CheckResult, Outcome, VerificationReport
 from microcred.errors import MICROCRED
-
-
-def N_(message: str) -> str:  # noqa: N802 (the gettext marker Babel extracts)
-    """Marks ``message`` for extraction; the template translates it."""
-    return message
-
+from microcred.web.labels import N_
 
 Verdict = Literal["verified", "revoked", "suspended", "expired", "not-verified"]
 
@@ -105,6 +104,27 @@ SENTENCES: dict[str, dict[Outcome, str]] = {
         Outcome.FAILED: N_("The provider is not in the trust registry"),
         Outcome.SKIPPED: N_("No trust registry was consulted"),
     },
+    # Europass (ELM) seals, core/verify/elm.py
+    "seal signature": {
+        Outcome.PASSED: N_("The seal's signature is intact"),
+        Outcome.FAILED: N_(
+            "The seal is missing or broken: the origin of the document is not proven"
+        ),
+    },
+    "certificate validity at signing time": {
+        Outcome.PASSED: N_("The seal certificate was valid when the document was sealed"),
+        Outcome.FAILED: N_("The seal certificate was not valid when the document was sealed"),
+        Outcome.SKIPPED: N_("The seal certificate's validity at the signing time was not checked"),
+    },
+    "certificate chain": {
+        Outcome.PASSED: N_("The seal certificate comes from a trusted authority"),
+        Outcome.FAILED: N_("The seal certificate's chain is not valid"),
+        Outcome.SKIPPED: N_("The certificate chain was not checked (no trust anchor configured)"),
+    },
+    "ELM structure": {
+        Outcome.PASSED: N_("It is a complete European Digital Credential"),
+        Outcome.FAILED: N_("It is not a complete European Digital Credential"),
+    },
 }
 
 ELEMENT_LABELS: dict[str, str] = {
@@ -147,6 +167,28 @@ class Element:
     label: str
     present: bool
     mandatory: bool
+    values: tuple[str, ...] = ()
+    """What the credential says, one line per value (Europass reports carry the values)."""
+
+
+@dataclass(frozen=True)
+class Accreditation:
+    """One accreditation of the issuer in the trust registry."""
+
+    quality_assurance: str
+    accrediting_body: str
+
+
+@dataclass(frozen=True)
+class TrustView:
+    """The three facts of the ``trusted provider`` check (issue 5): is the issuer listed, for
+    which quality assurance, and was that accreditation valid on the issuing date."""
+
+    consulted: bool
+    listed: bool
+    valid: bool | None
+    issued: datetime | None
+    accreditations: tuple[Accreditation, ...]
 
 
 @dataclass(frozen=True)
@@ -169,6 +211,9 @@ class ReportView:
     elements: tuple[Element, ...]
     eu_checked: bool
     technical: str
+    subject_name: str | None = None
+    """The learner's name, when the page knows it from the credential (the share page)."""
+    trust: TrustView | None = None
 
     @property
     def verified(self) -> bool:
@@ -191,7 +236,7 @@ def verdict_of(report: VerificationReport) -> Verdict:
     report's own verdict."""
     failed = [c for c in report.checks if c.required and c.outcome is Outcome.FAILED]
     problems = {c.problem_type for c in failed}
-    if MICROCRED + "REVOCATION" in problems:
+    if problems & {MICROCRED + "REVOCATION", OB2_REVOKED}:
         return "revoked"
     if MICROCRED + "SUSPENSION" in problems:
         return "suspended"
@@ -212,17 +257,103 @@ def _when(value: str | None) -> datetime | None:
         return None
 
 
+_ECTS = "http://data.europa.eu/snb/education-credit/6fcec5c5af"
+_EQF = "http://data.europa.eu/snb/eqf/"
+_MAX_LINES = 12
+
+
+_LANGUAGE_KEY = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_UNLABELLED = {"text", "name", "url", "fullName"}
+_NAME_PARTS = {"givenName", "familyName", "id"}
+
+
+def _is_language_map(value: Mapping[Any, Any]) -> bool:
+    return bool(value) and all(
+        isinstance(k, str) and _LANGUAGE_KEY.match(k) and isinstance(v, str) and "://" not in v
+        for k, v in value.items()
+    )
+
+
+def _text(value: Any) -> str:
+    """One value of an element as a short line: a language map's English (or first) text,
+    an EQF level, ECTS credits, else the value itself."""
+    if isinstance(value, Mapping):
+        if _is_language_map(value):
+            return str(value.get("en") or next(iter(value.values())))
+        if "points" in value:
+            unit = "ECTS" if value.get("framework") == _ECTS else "credits"
+            return f"{value['points']} {unit}"
+        hidden = _NAME_PARTS if "fullName" in value else set()
+        return "; ".join(
+            _text(item) if key in _UNLABELLED else f"{key}: {_text(item)}"
+            for key, item in value.items()
+            if item not in (None, "", [], {}) and key not in hidden
+        )
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    text = str(value)
+    if text.startswith(_EQF):
+        return "EQF " + text[len(_EQF) :]
+    return text
+
+
+def _lines(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    return tuple(line for line in (_text(v) for v in items[:_MAX_LINES]) if line)
+
+
+def element_views(present: Collection[str], values: Any) -> tuple[Element, ...]:
+    """Every Annex I element (mandatory first): present or not, with its values as lines."""
+    return tuple(
+        Element(
+            ELEMENT_LABELS.get(name, name),
+            name in present,
+            name in ANNEX_I_MANDATORY,
+            _lines(values[name]) if isinstance(values, Mapping) and name in values else (),
+        )
+        for name in (*ANNEX_I_MANDATORY, *ANNEX_I_OPTIONAL)
+    )
+
+
+def elm_elements(credential: str) -> tuple[Element, ...]:
+    """The Annex I elements of a Europass (ELM) credential's text (bare, sealed or wrapped)."""
+    try:
+        document = json.loads(credential)
+    except ValueError:
+        return ()
+    completeness = read_elm(document).completeness
+    return element_views(set(completeness.present), completeness.values)
+
+
 def _elements(report: VerificationReport) -> tuple[tuple[Element, ...], bool]:
     check = report.check("EU micro-credential elements")
     if check is None or "present" not in check.details:
         return (), False
     present = set(check.details.get("present", ()))
-    return (
-        tuple(
-            Element(ELEMENT_LABELS.get(name, name), name in present, name in ANNEX_I_MANDATORY)
-            for name in (*ANNEX_I_MANDATORY, *ANNEX_I_OPTIONAL)
+    return element_views(present, check.details.get("values") or {}), True
+
+
+def _trust(report: VerificationReport) -> TrustView | None:
+    check = report.check("trusted provider")
+    if check is None:
+        return None
+    details = check.details
+    if check.outcome is Outcome.SKIPPED or "listed" not in details:
+        return TrustView(False, False, None, None, ())
+    valid = details.get("validOnIssuingDate")
+    return TrustView(
+        consulted=True,
+        listed=bool(details.get("listed")),
+        valid=valid if isinstance(valid, bool) else None,
+        issued=_when(details.get("at")),
+        accreditations=tuple(
+            Accreditation(
+                str(a.get("qa_label") or a.get("qa_type") or ""),
+                str(a.get("accrediting_body") or ""),
+            )
+            for a in details.get("accreditations") or ()
+            if isinstance(a, Mapping)
         ),
-        True,
     )
 
 
@@ -259,4 +390,5 @@ def report_view(report: VerificationReport) -> ReportView:
         elements=elements,
         eu_checked=eu_checked,
         technical=json.dumps(report.to_dict(), indent=2, ensure_ascii=False),
+        trust=_trust(report),
     )

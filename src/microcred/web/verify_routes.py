@@ -29,10 +29,11 @@ from microcred.service.awards import public_credential
 from microcred.service.errors import NotFound
 from microcred.service.presented import Report, verify_presented
 from microcred.service.urls import site_url
+from microcred.web.labels import N_
 from microcred.web.rendering import render
 from microcred.web.services import WebServices
 from microcred.web.uploads import VERIFY_UPLOAD_BYTES
-from microcred.web.verification import N_, ReportView, report_view
+from microcred.web.verification import ReportView, report_view
 
 MAX_UPLOAD_BYTES = VERIFY_UPLOAD_BYTES
 """The largest file (or pasted text) the page accepts (larger bodies are refused before the page

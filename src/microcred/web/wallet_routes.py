@@ -8,13 +8,15 @@
 - ``GET /wallet/{id}``: one credential with every EU element readable, its verification and its
   exports (this server's PDF, bundle and badges for claimed awards; JSON and a baked PNG for
   imports); ``GET /wallet/{id}/credential.json`` and ``/badge.png``;
-- ``GET|POST /wallet/import`` (file upload or paste), ``POST /wallet/{id}/remove``.
+- ``GET|POST /wallet/import`` (file upload or paste), ``POST /wallet/{id}/remove``;
+- ``GET /wallet/export.zip``: every credential's exact text in one ZIP
+  (:func:`microcred.service.wallet.export_wallet`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -22,45 +24,37 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
 
 from microcred.core.formats.ob3 import read_award
+from microcred.core.i18n import Translator
 from microcred.errors import InvalidInputError, MicrocredError
-from microcred.service import claims, wallet
+from microcred.service import claims, seals, wallet
 from microcred.service.accounts import Account
 from microcred.service.errors import Conflict, NotFound
 from microcred.service.exports import baked_png_for
 from microcred.service.learner_records import HoldingRecord
-from microcred.service.records import CatalogueVersion
+from microcred.service.seal_ports import SealUnitOfWorkFactory
 from microcred.web import presenters
-from microcred.web.account_routes import learner_account, sign_in_redirect
+from microcred.web.account_routes import learner_account, learner_form, sign_in_redirect
 from microcred.web.language import request_language
-from microcred.web.rendering import content_languages, render
+from microcred.web.page_errors import page_error
+from microcred.web.pathways_routes import collect, wallet_section
+from microcred.web.rendering import content_languages, page_translator, render
 from microcred.web.services import WebServices
-from microcred.web.session import check_csrf, csrf_token, remember_csrf
+from microcred.web.session import csrf_token, remember_csrf
+from microcred.web.verification import elm_elements
 
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def eu_elements(holding: HoldingRecord, languages: Sequence[str]) -> dict[str, Any] | None:
-    """The Annex I elements of a microcred OB 3.0 credential, ready to print; None for any
-    other credential."""
-    document = wallet.credential_document(holding.credential)
+def eu_elements(
+    holding: HoldingRecord, languages: Sequence[str], t: Translator
+) -> presenters.Awarded | None:
+    """The Annex I elements of a microcred OB 3.0 credential, ready to print (labels in ``t``'s
+    language); None for any other credential."""
     try:
-        award = read_award(document)
+        award = read_award(wallet.credential_document(holding.credential))
     except MicrocredError:
         return None
-    stand_in = CatalogueVersion(
-        id=holding.id,
-        entry_id="",
-        organisation_id="",
-        version=0,
-        description={},
-        created_at=holding.added_at,
-    )
-    return {
-        "award": award,
-        "mc": presenters.detail(
-            award.micro_credential, stand_in, provider=holding.issuer_name, languages=languages
-        ),
-    }
+    return presenters.awarded(award, provider=holding.issuer_name, languages=languages, t=t)
 
 
 def _title(holding: HoldingRecord, language: str) -> str:
@@ -110,11 +104,10 @@ def claim_router(services: WebServices) -> APIRouter:
 
     @router.post("/claim/{token}")
     async def accept(token: str, request: Request) -> Response:
-        account = learner_account(request)
-        if account is None:
-            return sign_in_redirect(request)
-        form = await request.form()
-        check_csrf(request, form)
+        posted = await learner_form(request)
+        if isinstance(posted, Response):
+            return posted
+        account, _ = posted
         try:
             holding = claims.accept_claim(
                 uow=services.uow,
@@ -135,10 +128,9 @@ def claim_router(services: WebServices) -> APIRouter:
 def wallet_router(services: WebServices) -> APIRouter:
     """The wallet and claim pages, bound to the composition root's ports."""
     router = APIRouter(route_class=APIRoute, include_in_schema=False)
-    secure = services.secure_cookies
 
     def page(request: Request, template: str, **context: Any) -> Response:
-        return show(request, template, secure=secure, **context)
+        return show(request, template, secure=services.secure_cookies, **context)
 
     def checking() -> dict[str, Any]:
         return {"verifier": services.verifier(), "fetcher": services.fetcher}
@@ -148,12 +140,14 @@ def wallet_router(services: WebServices) -> APIRouter:
         account = learner_account(request)
         if account is None:
             return sign_in_redirect(request)
+        collect(services, account)  # stacked credentials and recognition records issued since
         holdings = wallet.refresh_status(
             uow=services.uow, clock=services.clock, account=account, **checking()
         )
-        language = request_language(request)
-        cards = [{"holding": h, "title": _title(h, language)} for h in holdings]
-        return page(request, "wallet/list.html", cards=cards)
+        cards = [{"holding": h, "title": _title(h, request_language(request))} for h in holdings]
+        return page(
+            request, "wallet/list.html", cards=cards, **wallet_section(services, account, request)
+        )
 
     @router.get("/wallet/import", response_class=HTMLResponse)
     def import_form(request: Request) -> Response:
@@ -163,11 +157,10 @@ def wallet_router(services: WebServices) -> APIRouter:
 
     @router.post("/wallet/import")
     async def import_post(request: Request) -> Response:
-        account = learner_account(request)
-        if account is None:
-            return sign_in_redirect(request)
-        form = await request.form(max_part_size=wallet.MAX_IMPORT_BYTES + 1024)
-        check_csrf(request, form)
+        posted = await learner_form(request, max_part_size=wallet.MAX_IMPORT_BYTES + 1024)
+        if isinstance(posted, Response):
+            return posted
+        account, form = posted
         data, filename = await _submitted(form)
         try:
             holding = wallet.import_credential(
@@ -180,8 +173,10 @@ def wallet_router(services: WebServices) -> APIRouter:
                 **checking(),
             )
         except InvalidInputError as exc:
-            return page(request, "wallet/import.html", status_code=422, error=str(exc))
+            return page(request, "wallet/import.html", status_code=422, error=page_error(exc))
         return RedirectResponse(f"/wallet/{holding.id}", status_code=303)
+
+    _install_export(router, services)
 
     def held(request: Request, holding_id: str) -> tuple[Account, HoldingRecord] | Response:
         account = learner_account(request)
@@ -206,7 +201,8 @@ def wallet_router(services: WebServices) -> APIRouter:
             "wallet/holding.html",
             holding=holding,
             title=_title(holding, request_language(request)),
-            eu=eu_elements(holding, languages),
+            awarded=eu_elements(holding, languages, page_translator(request)),
+            elm=elm_elements(holding.credential) if holding.kind == "elm" else (),
             report=_report(holding.report),
         )
 
@@ -230,18 +226,17 @@ def wallet_router(services: WebServices) -> APIRouter:
 
     @router.post("/wallet/{holding_id}/remove")
     async def remove(holding_id: str, request: Request) -> Response:
-        account = learner_account(request)
-        if account is None:
-            return sign_in_redirect(request)
-        form = await request.form()
-        check_csrf(request, form)
+        posted = await learner_form(request)
+        if isinstance(posted, Response):
+            return posted
+        account, _ = posted
         try:
             wallet.remove_holding(uow=services.uow, account=account, holding_id=holding_id)
         except NotFound:
             return page(request, "wallet/missing.html", status_code=404)
         return RedirectResponse("/wallet", status_code=303)
 
-    return router
+    return _europass_route(router, services, held, page)
 
 
 def _report(stored: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -272,3 +267,48 @@ def _download(data: bytes, media_type: str, filename: str) -> Response:
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def _europass_route(
+    router: APIRouter,
+    services: WebServices,
+    held: Callable[[Request, str], tuple[Account, HoldingRecord] | Response],
+    page: Callable[..., Response],
+) -> APIRouter:
+    """``router`` with ``GET /wallet/{id}/europass.json``: a claimed award as Europass (ELM)."""
+
+    @router.get("/wallet/{holding_id}/europass.json")
+    def download_europass(holding_id: str, request: Request) -> Response:
+        """A claimed award as a Europass (ELM) credential, sealed when its issuer has a seal."""
+        found = held(request, holding_id)
+        if isinstance(found, Response):
+            return found
+        _, holding = found
+        if holding.award_id is None:
+            return page(request, "wallet/missing.html", status_code=404)
+        try:
+            export = seals.export_elm_for_holder(
+                holding.award_id,
+                uow=cast(SealUnitOfWorkFactory, services.uow),
+                cipher=services.cipher,
+                clock=services.clock,
+            )
+        except NotFound:
+            return page(request, "wallet/missing.html", status_code=404)
+        suffix = "jades.json" if export.sealed else "jsonld"
+        return _download(export.content, export.media_type, f"europass.{suffix}")
+
+    return router
+
+
+def _install_export(router: APIRouter, services: WebServices) -> None:
+    """``GET /wallet/export.zip`` (registered before ``/wallet/{holding_id}``)."""
+
+    @router.get("/wallet/export.zip")
+    def export(request: Request) -> Response:
+        account = learner_account(request)
+        if account is None:
+            return sign_in_redirect(request)
+        data = wallet.export_wallet(uow=services.uow, account=account, now=services.clock())
+        day = services.clock().date().isoformat()
+        return _download(data, "application/zip", f"microcred-wallet-{day}.zip")

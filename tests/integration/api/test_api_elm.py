@@ -119,7 +119,14 @@ def test_seal_upload_list_and_sealed_export_round_trip(server: Server) -> None:
         data={"password": "wrong"},
         headers=server.owner,
     )
-    assert wrong.status_code in (400, 422) and "password" in wrong.json()["detail"]
+    assert wrong.status_code == 422 and "password" in wrong.json()["detail"]
+    assert wrong.json()["type"] == "https://w3id.org/microcred/problems#INVALID_SEAL"
+    too_large = server.client.post(
+        "/api/v1/seals",
+        files={"file": ("seal.p12", b"x" * (256 * 1024 + 1), "application/x-pkcs12")},
+        headers=server.owner,
+    )
+    assert too_large.status_code == 422 and "larger than" in too_large.json()["detail"]
     uploaded = server.client.post(
         "/api/v1/seals",
         files={"file": ("seal.p12", material.pkcs12(), "application/x-pkcs12")},

@@ -131,9 +131,25 @@ def test_recognition_routes(env: ApiEnv, owner: dict[str, str]) -> None:
     )
     assert policy.status_code == 201, policy.text
     owner_slug = "university-of-galway"
+    anonymous = env.client.post(
+        f"/orgs/{owner_slug}/recognitions",
+        json={"learner": LEARNER, "credential": external},
+    )
+    assert anonymous.status_code == 401 and "sign in as a learner" in anonymous.text
+    nameless = env.client.post(
+        f"/orgs/{owner_slug}/recognitions", json={"credential": external}, headers=theirs
+    )
+    assert nameless.status_code == 422 and "learner: name the learner" in nameless.text
+    bad_key = env.client.post(
+        f"/orgs/{owner_slug}/recognitions",
+        json={"learner": LEARNER, "credential": external},
+        headers=auth("mc_nothing_wrong"),
+    )
+    assert bad_key.status_code == 401
     submitted = env.client.post(
         f"/orgs/{owner_slug}/recognitions",
         json={"learner": LEARNER, "credential": external},
+        headers=theirs,
     )
     assert submitted.status_code == 201, submitted.text
     assert submitted.json()["equivalent"] == "part-one"
@@ -141,6 +157,7 @@ def test_recognition_routes(env: ApiEnv, owner: dict[str, str]) -> None:
     refused = env.client.post(
         f"/orgs/{owner_slug}/recognitions",
         json={"learner": LEARNER, "credential": tampered},
+        headers=theirs,
     )
     assert refused.status_code == 422 and "does not verify" in refused.text
     decided = env.client.post(

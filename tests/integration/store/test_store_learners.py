@@ -187,3 +187,29 @@ def test_the_mail_outbox_claims_due_mails_with_a_lease(engine: Engine) -> None:
         uow.commit()
         assert uow.mail_outbox.get(mails[0].id) == sent
         assert uow.mail_outbox.get(mails[2].id) == mails[2]
+
+
+def test_the_mail_outbox_clears_bodies_and_deletes_old_mails(engine: Engine) -> None:
+    old, recent = (
+        MailRecord(
+            id=new_id(),
+            to="old@example.ie",
+            subject="Sign in",
+            text="https://example.ie/account/link/SECRET",
+            html="<a href='https://example.ie/account/link/SECRET'>x</a>",
+            created_at=created,
+            next_attempt_at=created,
+        )
+        for created in (NOW - timedelta(days=400), NOW)
+    )
+    with SqlUnitOfWork(engine) as uow:
+        uow.mail_outbox.add_many([old, recent])
+        uow.commit()
+    cleared = replace(recent, status="sent", text="", html=None, attempts=1, sent_at=NOW)
+    with SqlUnitOfWork(engine) as uow:
+        uow.mail_outbox.update(cleared)
+        assert uow.mail_outbox.delete_older_than(NOW - timedelta(days=399)) >= 1
+        uow.commit()
+    with SqlUnitOfWork(engine) as uow:
+        assert uow.mail_outbox.get(old.id) is None
+        assert uow.mail_outbox.get(recent.id) == cleared

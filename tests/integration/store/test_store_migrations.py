@@ -15,7 +15,7 @@ from microcred.errors import MicrocredError
 from microcred.store.engine import check_revision, make_engine, upgrade
 from microcred.store.tables import metadata
 
-HEAD = "20261122_0007"
+HEAD = "20261122_0008"
 
 
 def test_two_processes_upgrade_an_empty_database_at_once(database_url: str) -> None:

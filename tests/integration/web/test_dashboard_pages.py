@@ -81,3 +81,27 @@ def test_a_viewer_reads_but_cannot_issue(web: WebEnv) -> None:
         data={"version_id": "x", "name": "A", "csrf_token": _csrf(overview)},
     )
     assert refused.status_code == 403
+
+
+def test_the_issue_form_sets_the_language_of_the_claim_mail(web: WebEnv) -> None:
+    version_id = web.publish(DESCRIPTION)
+    _staff(web, "issuer", "sile@example.ie")
+    _sign_in(web, "sile@example.ie")
+    form = web.page("/dashboard/issue")
+    assert '<option value="fr" lang="fr"' in form.text
+    fields = {"version_id": version_id, "name": "Zoé Martin", "email": "zoe@example.fr"}
+    token = _csrf(form)
+    bad = web.api.client.post(
+        "/dashboard/issue", data={**fields, "language": "fr fr", "csrf_token": token}
+    )
+    assert bad.status_code == 422 and "is not a BCP 47 language tag" in bad.text
+    issued = web.api.client.post(
+        "/dashboard/issue",
+        data={**fields, "language": "fr", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert issued.status_code == 303
+    award_id = issued.headers["location"].split("?")[0].rsplit("/", 1)[-1]
+    with web.api.services.uow() as tx:
+        award = tx.awards.get(award_id)
+    assert award is not None and award.learner["language"] == "fr"

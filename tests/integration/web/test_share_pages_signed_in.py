@@ -5,85 +5,27 @@ neither see, add to nor revoke that learner's links (404)."""
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
-
-from microcred.bootstrap import build, build_app
-from microcred.config import Settings
-from microcred.service import catalogue, issuing, organisations
-from microcred.service.records import Principal
-
-EXAMPLE = Path(__file__).parents[3] / "examples" / "data-protection-by-design.yaml"
-MASTER_KEY = SecretStr(base64.b64encode(bytes(range(32))).decode())
-BROWSER = {"Accept": "text/html"}
-CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-PASSWORD = "a sound passphrase"
-
-
-@dataclass
-class Site:
-    app: object
-    credential: str
-    """The signed credential of an award issued by this server."""
-
-    def client(self) -> TestClient:
-        """A browser of its own (cookies are Secure: the client speaks https)."""
-        return TestClient(self.app, base_url="https://testserver")  # type: ignore[arg-type]
+from learner_site import BROWSER, Site, csrf, registered_learner, site_on
 
 
 @pytest.fixture(scope="module")
 def site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    settings = Settings(
-        database_url=database_url,
-        data_dir=tmp_path_factory.mktemp("data"),
-        base_url="https://issuer.example",
-        master_key=MASTER_KEY,
-        seed_demo=False,
-    )
-    container = build(settings)
-    organisation, _ = organisations.create_organisation(
-        name="Atlantic Technological University", country="IE", **container.ports
-    )
-    owner = Principal(organisation_id=organisation.id, role="owner", actor="test")
-    _, version = catalogue.create_entry(
-        owner, description=EXAMPLE.read_text(encoding="utf-8"), **container.ports_writes
-    )
-    catalogue.publish_version(owner, version.id, **container.ports_writes)
-    award = issuing.issue_award(
-        owner,
-        version_id=version.id,
-        learner={"name": "Aoife Murphy", "email": "aoife@learner.example"},
-        **container.issuing,
-    )
-    yield Site(build_app(container, deliver_webhooks=False), award.credential)
-    container.engine.dispose()
+    yield from site_on(database_url, tmp_path_factory.mktemp("data"))
 
 
 def _csrf(page: httpx.Response) -> str:
-    found = CSRF.search(page.text)
-    assert found, page.text[:800]
-    return found.group(1)
+    return csrf(page)
 
 
 def _learner_with_credential(site: Site, email: str) -> tuple[TestClient, str]:
     """A registered, signed-in learner's browser and the id of the credential they imported."""
-    client = site.client()
-    form = client.get("/register", headers=BROWSER)
-    registered = client.post(
-        "/register",
-        data={"csrf_token": _csrf(form), "next": "/wallet", "name": "Learner", "email": email,
-              "password": PASSWORD},
-        follow_redirects=False,
-    )  # fmt: skip
-    assert registered.status_code == 303, registered.text
+    client = registered_learner(site, email)
     form = client.get("/wallet/import", headers=BROWSER)
     imported = client.post(
         "/wallet/import",
@@ -174,3 +116,48 @@ def test_another_learner_cannot_see_add_to_or_revoke_the_links(site: Site) -> No
         f"/wallet/shares/{link_id}/revoke", data={}, follow_redirects=False
     )
     assert signed_out.status_code == 303 and signed_out.headers["location"].startswith("/sign-in")
+
+
+def test_the_share_page_and_the_wallet_show_every_eu_element_the_name_and_a_local_badge(
+    site: Site,
+) -> None:
+    anna, holding_id = _learner_with_credential(site, "anna.three@learner.example")
+    manage = anna.get(f"/wallet/{holding_id}/share", headers=BROWSER)
+    anna.post(
+        f"/wallet/{holding_id}/share",
+        data={"csrf_token": _csrf(manage), "visibility": "public"},
+        follow_redirects=False,
+    )
+    [(token, _)] = _links(anna.get(f"/wallet/{holding_id}/share", headers=BROWSER))
+    visitor = site.client()
+    shared = visitor.get(f"/s/{token}", headers=BROWSER).text
+    detail = anna.get(f"/wallet/{holding_id}", headers=BROWSER).text
+    for page in (shared, detail):
+        for element in (
+            "Aoife Murphy",  # identityType name
+            "Supervision and identity check",
+            "Integration and stackability",
+            "Postgraduate Certificate in Data Protection",
+            "Prerequisites",
+            "A bachelor&#39;s degree",
+            "QF-EHEA",
+            "Further information",
+            "https://www.universityofgalway.ie/microcredentials",
+            "valid for 5 years",
+            "Quality and Qualifications Ireland",
+            "Pass / Fail",
+            "GDPR, privacy",
+        ):
+            assert element in page, element
+        assert '<span lang="en">Explain the principles of GDPR Article 5' in page
+    awarded_to = re.search(r"<dt>Awarded to</dt><dd>([^<]*)", shared)
+    assert awarded_to and awarded_to.group(1) == "Aoife Murphy"
+    assert "universityofgalway.ie/microcredentials/badges" not in shared  # no remote image
+    image = re.search(r'<img class="badge" src="([^"]+)"', shared)
+    og_image = re.search(r'<meta property="og:image" content="([^"]+)"', shared)
+    assert image and og_image
+    assert og_image.group(1) == "https://issuer.example" + image.group(1)
+    badge = visitor.get(image.group(1))
+    assert badge.status_code == 200 and badge.headers["content-type"] == "image/png"
+    assert badge.content.startswith(b"\x89PNG") and b"openbadgecredential" in badge.content
+    assert visitor.get("/s/no-such-token/badge.png").status_code == 404

@@ -11,9 +11,8 @@ from typing import Any
 import httpx
 import pytest
 from api_support import DESCRIPTION
-from web_support import BROWSER, WebEnv
+from web_support import BROWSER, WebEnv, web_services
 
-from conftest import web_services
 from microcred.web.verify_routes import MAX_UPLOAD_BYTES, PresentedError, verify_bytes
 
 VECTORS = Path(__file__).parents[2] / "vectors"

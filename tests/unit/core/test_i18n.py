@@ -45,3 +45,11 @@ def test_dates_and_numbers_follow_the_locale() -> None:
 def test_every_interface_language_has_a_catalogue() -> None:
     for language in UI_LANGUAGES:
         assert translator(language).gettext("Verify a credential")
+
+
+def test_durations_are_written_in_words_with_each_language_plural() -> None:
+    assert translator("en").duration("P1Y6M") == "1 year, 6 months"
+    assert translator("fr").duration("P1Y2W") == "1 an, 2 semaines"
+    assert translator("de").duration("P5Y1D") == "5 Jahre, 1 Tag"
+    assert translator("de").duration("PT3H") == "PT3H"  # hours are not in words: as given
+    assert translator("fr").duration(None) is None

@@ -29,6 +29,7 @@ class _Handler(BaseHTTPRequestHandler):
             "/page": (200, "text/html", b"<html></html>"),
             "/big": (200, "application/json", b"[" + b"1," * 10_000 + b"1]"),
             "/missing": (404, "application/json", b"{}"),
+            "/gone": (410, "application/json", b"{}"),
         }
         if self.path.startswith("/redirect/"):
             hops = int(self.path.rsplit("/", 1)[1])
@@ -101,7 +102,17 @@ def test_fetch_error_is_a_microcred_error_naming_url_and_reason(server: _Server)
     assert isinstance(info.value, MicrocredError)
     assert info.value.url == url
     assert "HTTP 404" in info.value.reason
+    assert info.value.status == 404
     assert url in str(info.value)
+
+
+def test_fetch_error_carries_the_status_code_of_an_error_answer(server: _Server) -> None:
+    with pytest.raises(FetchError) as info:
+        _allowed()(_base(server) + "/gone")
+    assert info.value.status == 410
+    with pytest.raises(FetchError) as refused:
+        _allowed()("http://169.254.169.254/latest")
+    assert refused.value.status is None
 
 
 def test_loopback_is_refused_without_connecting_unless_allow_listed(server: _Server) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from service_support import Env
@@ -250,3 +251,21 @@ def test_a_learner_keeps_a_did() -> None:
     with pytest.raises(InvalidInputError, match=r"^did: "):
         accounts.set_did(uow=env.uow, clock=env.clock, account=account, did="https://x")
     assert accounts.set_did(uow=env.uow, clock=env.clock, account=account, did="").did is None
+
+
+def test_the_next_path_of_a_sign_in_link_is_url_encoded() -> None:
+    env = Env()
+    learner(env, password=None)
+    accounts.send_sign_in_link(  # type: ignore[arg-type]
+        renderer=PlainRenderer(),
+        kind="learner",
+        email="aoife.murphy@example.ie",
+        base_url=BASE,
+        next_path="/wallet?tab=a&b=c #x",
+        **env.writes,
+    )
+    (mail,) = env.store.tables.mails.values()
+    [url] = [line[len("url=") :] for line in mail.text.splitlines() if line.startswith("url=")]
+    query = urlsplit(url).query
+    assert query == "next=/wallet%3Ftab%3Da%26b%3Dc%20%23x"
+    assert parse_qs(query) == {"next": ["/wallet?tab=a&b=c #x"]}

@@ -5,6 +5,7 @@ is attempted (the mail waits)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from email.message import EmailMessage
 
 from service_support import Env
@@ -78,3 +79,39 @@ def test_without_a_sender_mails_wait() -> None:
     assert send(env, None) == []
     [stored] = env.store.tables.mails.values()
     assert (stored.status, stored.attempts) == ("pending", 0)
+
+
+def test_a_sent_or_dead_mail_keeps_its_metadata_but_not_its_body() -> None:
+    env = Env()
+    queue(env, "a@example.ie", "b@example.ie")
+    env.clock.advance(seconds=1)
+    sender = Batches([None, "550 no such user"])
+    assert send(env, sender) == ["sent", "pending"]
+    sent, pending = sorted(env.store.tables.mails.values(), key=lambda m: m.to)
+    assert (sent.to, sent.subject, sent.status, sent.sent_at) == (
+        "a@example.ie",
+        "Subject é",
+        "sent",
+        env.clock(),
+    )
+    assert (sent.text, sent.html) == ("", None)
+    assert pending.text == "Hello b@example.ie"  # still to be sent: kept
+    for _ in range(mail.MAX_ATTEMPTS):
+        env.clock.advance(seconds=max(mail.BACKOFF) + 1)
+        sender.answers.append(["550 no such user"])
+        send(env, sender)
+    dead = env.store.tables.mails[pending.id]
+    assert (dead.status, dead.text, dead.html) == ("dead", "", None)
+    assert dead.to == "b@example.ie" and dead.last_error == "550 no such user"
+
+
+def test_purge_deletes_the_mails_older_than_the_retention_period() -> None:
+    env = Env()
+    queue(env, "old@example.ie")
+    env.clock.advance(days=20)
+    queue(env, "new@example.ie")
+    keep = timedelta(days=30)
+    assert mail.purge_old(uow=env.uow, clock=env.clock, keep=keep) == 0
+    env.clock.advance(days=11)
+    assert mail.purge_old(uow=env.uow, clock=env.clock, keep=keep) == 1
+    assert [m.to for m in env.store.tables.mails.values()] == ["new@example.ie"]

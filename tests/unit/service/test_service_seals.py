@@ -12,7 +12,7 @@ from service_support import Env
 from elm_support import NOW, make_seal, shacl_violations
 from microcred.core.formats.elm_reader import read_elm
 from microcred.core.verify.elm import verify_elm
-from microcred.errors import InvalidInputError, KeyFormatError
+from microcred.errors import InvalidInputError
 from microcred.service import seals
 from microcred.service.errors import Conflict, NotFound, PermissionDenied
 
@@ -59,13 +59,19 @@ def test_a_new_seal_retires_the_old_one_and_pem_works() -> None:
 def test_bad_uploads_name_the_problem() -> None:
     env = Env()
     _, owner = env.organisation()
-    with pytest.raises(KeyFormatError, match="password"):
+    with pytest.raises(seals.InvalidSealError, match="password"):
         _upload(env, owner, password="wrong")
+    with pytest.raises(seals.InvalidSealError, match="PEM holds no readable certificate"):
+        _upload(env, owner, data=b"-----BEGIN nonsense-----")
     expired = make_seal(not_before=NOW - timedelta(days=60), not_after=NOW - timedelta(days=1))
-    with pytest.raises(InvalidInputError, match="expired"):
+    with pytest.raises(seals.InvalidSealError, match="expired"):
         _upload(env, owner, material=expired)
-    with pytest.raises(InvalidInputError, match="empty"):
+    with pytest.raises(seals.InvalidSealError, match="empty"):
         _upload(env, owner, data=b"")
+    with pytest.raises(seals.InvalidSealError, match="larger than"):
+        _upload(env, owner, data=b"x" * (seals.MAX_SEAL_FILE_BYTES + 1))
+    assert seals.InvalidSealError.problem_type == "https://w3id.org/microcred/problems#INVALID_SEAL"
+    assert issubclass(seals.InvalidSealError, InvalidInputError)
     info, _ = _upload(env, owner, material=make_seal(key_usage=False))
     assert "key usage" in info.warnings[0]
 
@@ -132,3 +138,10 @@ def test_an_expired_seal_cannot_seal() -> None:
         seals.export_elm(
             owner, award.id, sealed=True, uow=env.uow, cipher=env.cipher, clock=env.clock
         )
+
+
+def test_an_export_is_named_after_its_award_and_whether_it_is_sealed() -> None:
+    plain = seals.ElmExport(b"{}", seals.ELM_MEDIA_TYPE, sealed=False)
+    sealed = seals.ElmExport(b"{}", seals.JADES_MEDIA_TYPE, sealed=True)
+    assert plain.filename("a1") == "europass-a1.jsonld"
+    assert sealed.filename("a1") == "europass-a1.jades.json"

@@ -4,12 +4,16 @@ revoked award shows revoked); another learner's holding is NotFound; staff have 
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from service_support import Env
 
+from microcred.core.verify.report import CheckResult, Outcome, VerificationReport
 from microcred.errors import InvalidInputError
 from microcred.service import accounts, status_lists, wallet
 from microcred.service.errors import NotFound, PermissionDenied
@@ -130,3 +134,117 @@ def test_another_learners_holding_is_not_found_and_staff_have_no_wallet() -> Non
         wallet.list_holdings(uow=env.uow, account=staff)
     wallet.remove_holding(uow=env.uow, account=mine, holding_id=holding.id)
     assert wallet.list_holdings(uow=env.uow, account=mine) == []
+
+
+def test_the_periodic_refresh_rechecks_stale_holdings_of_every_learner_in_batches() -> None:
+    env = Env()
+    _, owner = env.organisation()
+    version = env.published(owner)
+    awards = [env.issue(owner, version) for _ in range(3)]
+    people = [learner(env, f"learner{n}@example.ie") for n in range(3)]
+    held = [
+        wallet.import_credential(
+            account=person, data=award.credential.encode(), **env.writes, **checks(env)
+        )
+        for person, award in zip(people, awards, strict=True)
+    ]
+    status_lists.revoke(owner, awards[1].id, **env.changes_status)
+    hours = timedelta(hours=6)
+    refresh = {"uow": env.uow, "clock": env.clock, "max_age": hours, **checks(env)}
+    assert wallet.refresh_due(batch=2, **refresh) == []  # all checked just now
+    env.clock.advance(hours=7)
+    first = wallet.refresh_due(batch=2, **refresh)
+    second = wallet.refresh_due(batch=2, **refresh)
+    assert len(first) == 2 and len(second) == 1
+    assert {h.id for h in first + second} == {h.id for h in held}
+    assert wallet.refresh_due(batch=2, **refresh) == []
+    stored = env.store.tables.holdings
+    assert stored[held[1].id].status == "revoked" and not stored[held[1].id].verified
+    assert {stored[h.id].status for h in (held[0], held[2])} == {"valid"}
+    assert all(stored[h.id].checked_at == env.clock() for h in held)
+
+
+def test_a_refresh_that_raises_keeps_the_status_and_moves_on() -> None:
+    env = Env()
+    _, owner = env.organisation()
+    account = learner(env)
+    holding = wallet.import_credential(
+        account=account,
+        data=env.issue(owner, env.published(owner)).credential.encode(),
+        **env.writes,
+        **checks(env),
+    )
+    env.clock.advance(hours=7)
+
+    class Broken:
+        loader = None
+
+        def verify(self, *args: object, **kwargs: object) -> None:
+            raise RuntimeError("boom")
+
+    [after] = wallet.refresh_due(
+        uow=env.uow,
+        clock=env.clock,
+        verifier=Broken(),  # type: ignore[arg-type]
+        fetcher=None,
+        max_age=timedelta(hours=6),
+    )
+    assert (after.status, after.verified, after.checked_at) == ("valid", True, env.clock())
+    assert env.store.tables.holdings[holding.id].report == holding.report
+
+
+def test_the_whole_wallet_exports_as_a_zip_of_exact_texts() -> None:
+    env = Env()
+    _, owner = env.organisation()
+    version = env.published(owner)
+    account = learner(env)
+    credentials = [env.issue(owner, version).credential for _ in range(2)]
+    for text in credentials:
+        wallet.import_credential(account=account, data=text.encode(), **env.writes, **checks(env))
+    learner(env, "someone.else@example.ie")
+    data = wallet.export_wallet(uow=env.uow, account=account, now=env.clock())
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        listing = json.loads(archive.read("wallet.json"))
+        files = [entry["file"] for entry in listing["credentials"]]
+        assert len(files) == 2 and all(f.endswith(".json") for f in files)
+        assert sorted(archive.read(f).decode() for f in files) == sorted(credentials)  # exact
+    assert listing["learner"] == account.email
+    assert {e["status"] for e in listing["credentials"]} == {"valid"}
+
+
+def test_deleting_the_account_removes_everything_of_the_learner_only() -> None:
+    env = Env()
+    _, owner = env.organisation()
+    award = env.issue(owner, env.published(owner))
+    account = learner(env)
+    other = learner(env, "other@example.ie")
+    for person in (account, other):
+        wallet.import_credential(
+            account=person, data=award.credential.encode(), **env.writes, **checks(env)
+        )
+    with pytest.raises(InvalidInputError, match="confirm"):
+        accounts.delete_learner_account(uow=env.uow, account=account, email="wrong@example.ie")
+    accounts.delete_learner_account(uow=env.uow, account=account, email=" Aoife.Murphy@example.ie")
+    tables = env.store.tables
+    assert account.id not in tables.learners and other.id in tables.learners
+    assert [h.learner_id for h in tables.holdings.values()] == [other.id]
+    with pytest.raises(NotFound):
+        accounts.delete_learner_account(uow=env.uow, account=account, email=account.email)
+
+
+def test_an_ob2_assertion_gone_or_marked_revoked_shows_revoked() -> None:
+
+    gone = CheckResult(
+        "revocation",
+        Outcome.FAILED,
+        "revoked: the hosted assertion https://issuer.example/a/1 is gone (HTTP 410)",
+        "https://w3id.org/microcred/problems#OB2_REVOKED",
+    )
+    other = CheckResult(
+        "hosted verification",
+        Outcome.FAILED,
+        "cannot fetch",
+        "https://w3id.org/microcred/problems#FETCH_ERROR",
+    )
+    assert wallet.status_of(VerificationReport((gone,))) == "revoked"
+    assert wallet.status_of(VerificationReport((other,))) == "invalid"

@@ -34,6 +34,7 @@ def issue_award(body: IssueIn, caller: Caller, container: Services, response: Re
         valid_until=body.valid_until,
         suspendable=body.suspendable,
         row_key=body.row_key,
+        language=body.language,
         suite=body.suite,
         uow=container.uow,
         cipher=container.cipher,

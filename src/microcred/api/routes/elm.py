@@ -18,7 +18,6 @@ from pydantic import BaseModel
 
 from microcred.api.dependencies import Caller, Services
 from microcred.api.problems import PROBLEM_RESPONSES
-from microcred.errors import InvalidInputError
 from microcred.service import seals
 from microcred.service.seal_ports import SealUnitOfWorkFactory
 
@@ -41,18 +40,7 @@ class SealOut(BaseModel):
 
 
 def _out(info: seals.SealInfo) -> SealOut:
-    return SealOut(
-        id=info.id,
-        label=info.label,
-        subject=info.subject,
-        algorithm=info.algorithm,
-        not_before=info.not_before,
-        not_after=info.not_after,
-        organization_identifier=info.organization_identifier,
-        created_at=info.created_at,
-        active=info.active,
-        warnings=list(info.warnings),
-    )
+    return SealOut.model_validate(info, from_attributes=True)
 
 
 def _uow(container: Services) -> SealUnitOfWorkFactory:
@@ -77,9 +65,7 @@ async def upload_seal(
 ) -> SealOut:
     """Owner role: the seal replaces the active one. Bad files are 400s naming the problem;
     ``warnings`` says when the certificate's key usage does not allow signing."""
-    data = await file.read(seals.MAX_SEAL_FILE_BYTES + 1)
-    if len(data) > seals.MAX_SEAL_FILE_BYTES:
-        raise InvalidInputError(f"the seal file is larger than {seals.MAX_SEAL_FILE_BYTES:,} bytes")
+    data = await file.read(seals.MAX_SEAL_FILE_BYTES + 1)  # one byte more: refused as too large
     info = seals.upload_seal(
         caller,
         data=data,
@@ -127,12 +113,11 @@ def export_elm(
         cipher=container.cipher,
         clock=container.clock,
     )
-    suffix = "jades.json" if export.sealed else "jsonld"
     return Response(
         export.content,
         media_type=export.media_type,
         headers={
-            "Content-Disposition": f'attachment; filename="europass-{award_id}.{suffix}"',
+            "Content-Disposition": f'attachment; filename="{export.filename(award_id)}"',
             "Cache-Control": "no-store",
         },
     )

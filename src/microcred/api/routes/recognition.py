@@ -1,18 +1,24 @@
 """Recognition of other providers' credentials over HTTP (issue 5): policies, a learner's
-submission (public: the credential must verify), an assessor's decision with a reason."""
+submission (by a signed-in learner, for themselves, or with an API key on a learner's behalf;
+the credential must verify), an assessor's decision with a reason."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Header, Request, status
 from pydantic import BaseModel, Field
 
 from microcred.api.dependencies import Caller, Services
 from microcred.api.problems import PROBLEM_RESPONSES
 from microcred.api.routes.registry import trust_uow
 from microcred.api.routes.stacking import issuer_of
+from microcred.errors import InvalidInputError
 from microcred.service import recognition
+from microcred.service.accounts import Account
+from microcred.service.api_keys import authenticate
+from microcred.service.errors import Unauthenticated
+from microcred.service.learner_pathways import learner_identity
 from microcred.service.trust_records import RecognitionPolicyRecord, RecognitionRecord
 
 router = APIRouter(tags=["Recognition"], responses=PROBLEM_RESPONSES)
@@ -34,7 +40,10 @@ class PolicyOut(BaseModel):
 
 
 class SubmissionIn(BaseModel):
-    learner: dict[str, Any]
+    learner: dict[str, Any] | None = Field(
+        default=None,
+        description="who asks (with an API key); a signed-in learner always asks for themselves",
+    )
     credential: dict[str, Any]
 
 
@@ -101,11 +110,19 @@ def add_policy(body: PolicyIn, caller: Caller, container: Services) -> PolicyOut
     status_code=status.HTTP_201_CREATED,
     summary="Submit an external credential for recognition (public)",
 )
-def submit(organisation: str, body: SubmissionIn, container: Services) -> RecognitionOut:
+def submit(
+    organisation: str,
+    body: SubmissionIn,
+    request: Request,
+    container: Services,
+    authorization: Annotated[str | None, Header()] = None,
+) -> RecognitionOut:
+    """A signed-in learner (the web session) asks for themselves; a system with an API key of
+    any organisation asks for the ``learner`` it names. Anyone else: 401."""
     return recognition_out(
         recognition.submit(
             organisation,
-            learner=body.learner,
+            learner=_submitter(request, container, authorization, body.learner),
             credential=body.credential,
             verify=container.verifier().verify,
             uow=trust_uow(container),
@@ -113,6 +130,28 @@ def submit(organisation: str, body: SubmissionIn, container: Services) -> Recogn
             rng=container.rng,
         )
     )
+
+
+def _submitter(
+    request: Request,
+    container: Services,
+    authorization: str | None,
+    learner: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """Who the request is for: the signed-in learner, else the ``learner`` named by a caller
+    with a valid API key."""
+    account = getattr(request.state, "account", None)
+    if isinstance(account, Account) and account.kind == "learner":
+        return dict(learner_identity(account))
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated(
+            "sign in as a learner, or give an API key: Authorization: Bearer mc_<prefix>_<secret>"
+        )
+    authenticate(token.strip(), uow=container.uow)
+    if not learner:
+        raise InvalidInputError("learner: name the learner who asks (email and name)")
+    return learner
 
 
 @router.get("/api/v1/recognitions", summary="The organisation's recognition requests")

@@ -32,6 +32,10 @@ MAX_IMAGE_BYTES = 16 * 1024 * 1024
 """The largest image read or baked."""
 MAX_TEXT_BYTES = MAX_DOCUMENT_BYTES
 """The largest embedded text read (also the cap on decompressing a legacy compressed chunk)."""
+MAX_PNG_CHUNKS = 10_000
+"""The most chunks a PNG may have: encoders write image data in chunks of 8 KiB or more and
+libpng keeps at most 1,000 ancillary ones; a file of a million empty chunks would cost seconds
+of CPU and hundreds of megabytes to walk."""
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OB3_PNG_KEYWORD = "openbadgecredential"
@@ -151,6 +155,8 @@ def _chunks(png: bytes) -> list[_Chunk]:
             name = kind.decode("ascii")
             raise InvalidInputError(f"the PNG image is corrupt (CRC mismatch in chunk {name})")
         chunks.append(_Chunk(kind, body, offset, end))
+        if len(chunks) > MAX_PNG_CHUNKS:
+            raise InvalidInputError(f"the PNG image has more than {MAX_PNG_CHUNKS:,} chunks")
         offset = end
         if kind == b"IEND":
             break

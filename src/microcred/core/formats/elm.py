@@ -65,6 +65,8 @@ from microcred.core.model.vocabularies import (
     SUPERVISION,
     Vocabulary,
 )
+from microcred.core.stacking.evidence import PART_GENRE
+from microcred.core.verify.checks import as_list
 from microcred.errors import DocumentParseError, SpecValidationError
 
 __all__ = [
@@ -76,6 +78,7 @@ __all__ = [
     "elm_from_ob3",
     "issuer_from_ob3",
     "placeholder_png",
+    "stacked_parts",
 ]
 
 VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
@@ -430,13 +433,17 @@ def build_elm(
     legal_identifier: str | None = None,
     display_image: bytes | None = None,
     parts: Sequence[Mapping[str, Any]] = (),
+    part_credentials: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """The unsigned ``EuropeanDigitalCredential`` for ``award`` (see the module docstring).
 
     ``legal_identifier`` is the issuer's eIDAS legal identifier (e.g. the seal certificate's
     ``organizationIdentifier``, ``VATBE-0123456789``); without one the issuer's id stands in.
     ``display_image`` is a PNG rendering of the credential (a plain placeholder otherwise).
-    ``parts`` are ``LearningAchievement`` nodes of the credentials a stacked one is made of.
+    ``parts`` are ``LearningAchievement`` nodes of the credentials a stacked one is made of;
+    ``part_credentials`` names them instead as (credential id, title): each becomes a
+    ``LearningAchievement`` awarded in the stacked credential's awarding process, with a note
+    naming the part's credential (see :func:`stacked_parts`).
     Raises :class:`SpecValidationError` when the award lacks what EDC requires.
     """
     mc = award.micro_credential
@@ -479,8 +486,9 @@ def build_elm(
         if assessment_specs:
             assessment["specifiedBy"] = assessment_specs[0]
         claim["provenBy"] = [assessment]
-    if parts:
-        claim["hasPart"] = [dict(p) for p in parts]
+    named = [_part(ids, claim["awardedBy"], primary, *part) for part in part_credentials]
+    if parts or named:
+        claim["hasPart"] = [dict(p) for p in parts] + named
     credential: dict[str, Any] = {
         "@context": list(ELM_CONTEXTS),
         "id": credential_id,
@@ -499,6 +507,30 @@ def build_elm(
         credential["expirationDate"] = _timestamp(valid_until)
         credential["validUntil"] = _timestamp(valid_until)
     return credential
+
+
+def _part(
+    ids: _Ids, awarded_by: Mapping[str, Any], language: str, credential_id: str, title: str
+) -> dict[str, Any]:
+    return {
+        "id": ids("partAchievement"),
+        "type": "LearningAchievement",
+        "title": {language: title or credential_id},
+        "awardedBy": awarded_by,
+        "additionalNote": [_note(ids, {"en": f"Credential {credential_id}"})],
+    }
+
+
+def stacked_parts(document: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(credential id, title) of each part named in a stacked OB 3.0 credential's
+    ``evidence`` (genre "Stacked micro-credential", issue 5)."""
+    found = []
+    for item in as_list(document.get("evidence")):
+        if isinstance(item, Mapping) and item.get("genre") == PART_GENRE:
+            ident, name = item.get("id"), item.get("name")
+            if isinstance(ident, str):
+                found.append((ident, name if isinstance(name, str) else ident))
+    return found
 
 
 def issuer_from_ob3(document: Mapping[str, Any]) -> IssuerProfile:
@@ -529,7 +561,8 @@ def elm_from_ob3(
     parts: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """The ELM export of one of our OB 3.0 credentials (its EU elements read back by
-    :func:`microcred.core.formats.ob3.read_award`); same ``id``, issuer and dates."""
+    :func:`microcred.core.formats.ob3.read_award`); same ``id``, issuer and dates. The parts
+    named in the evidence of a stacked credential become ``hasPart``."""
     award = read_award(document)
     credential_id = document.get("id")
     if not isinstance(credential_id, str):
@@ -541,4 +574,5 @@ def elm_from_ob3(
         legal_identifier=legal_identifier,
         display_image=display_image,
         parts=parts,
+        part_credentials=stacked_parts(document),
     )

@@ -7,7 +7,10 @@ which must lie in the issuer's allowed scope (``verification.allowedOrigins`` /
 (RS256) whose payload is the assertion, checked against the issuer's ``CryptographicKey``
 (``publicKeyPem``, owned by the issuer) and the issuer's ``revocationList``. The recipient
 identity is compared, hashed (``sha256$`` / ``md5$`` + ``salt``) when so marked, against a
-known identity if one is given. Expiry (``expires``) and ``revoked`` are checked too.
+known identity if one is given. Expiry (``expires``) and ``revoked`` are checked too; a hosted
+assertion whose URL answers HTTP 410 Gone is revoked (OB 2.0 §Verification, hosted: "If the
+assertion is not found or returns 410 Gone, treat it as revoked"); the fetcher port's error
+tells the status by a ``status`` attribute (``net.fetcher.FetchError``).
 
 Everything remote (the hosted assertion, BadgeClass, issuer Profile, key, revocation list)
 comes through an injected fetcher (``url -> bytes``, the guarded HTTP client online, local
@@ -41,6 +44,8 @@ from microcred.errors import MICROCRED, InvalidInputError, MicrocredError
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 OB2_PROBLEMS = MICROCRED + "OB2_"
+OB2_REVOKED = OB2_PROBLEMS + "REVOKED"
+"""The problem type of a revoked Open Badges 2.0 assertion (revoked, listed, or gone)."""
 HOSTED = frozenset({"hosted", "HostedBadge"})
 SIGNED = frozenset({"signed", "SignedBadge"})
 AUTHENTICITY = frozenset({"hosted verification", "signature"})
@@ -56,6 +61,8 @@ class _Assertion:
     url: str | None = None
     badge: Mapping[str, Any] | None = None
     issuer: Mapping[str, Any] | None = None
+    gone: str | None = None
+    """The URL that answered HTTP 410 Gone, when the hosted assertion did."""
 
     @property
     def method(self) -> str:
@@ -168,9 +175,42 @@ def _json_part(part: str, what: str) -> dict[str, Any]:
         raise InvalidInputError(f"the JWS {what} is not a JSON object: {exc}") from None
 
 
+GONE = 410
+"""HTTP 410 Gone: OB 2.0 hosted verification reads it as "revoked"."""
+
+
+def _is_gone(error: BaseException | None) -> bool:
+    """Whether ``error`` (or what caused it) is a fetch answered with HTTP 410 Gone."""
+    while error is not None:
+        if getattr(error, "status", None) == GONE:
+            return True
+        error = error.__cause__
+    return False
+
+
+def _revoked_by_gone(url: str) -> CheckResult:
+    return _failed(
+        "revocation", f"revoked: the hosted assertion {url} is gone (HTTP 410)", "REVOKED"
+    )
+
+
+def _fetch_hosted(fetcher: Fetcher, url: str, state: _Assertion) -> dict[str, Any] | None:
+    """The assertion hosted at ``url``; None when it answered 410 Gone (noted in ``state``)."""
+    try:
+        return fetch_json_document(fetcher, url)
+    except MicrocredError as exc:
+        if not _is_gone(exc):
+            raise
+        state.gone = url
+        return None
+
+
 def _fetch_assertion(fetcher: Fetcher, state: _Assertion) -> CheckResult:
     assert state.url is not None
-    state.document = fetch_json_document(fetcher, state.url)
+    document = _fetch_hosted(fetcher, state.url, state)
+    if document is None:
+        return _revoked_by_gone(state.url)
+    state.document = document
     return _passed("hosted verification", f"fetched the assertion from {state.url}")
 
 
@@ -259,7 +299,9 @@ def _check_hosted(state: _Assertion, fetcher: Fetcher | None) -> CheckResult:
     if fetcher is None:
         return _skipped(name, "offline: the assertion was not fetched from its id")
     if state.url is None:  # presented as JSON: the hosted copy must be the same assertion
-        hosted = fetch_json_document(fetcher, assertion_id)
+        hosted = _fetch_hosted(fetcher, assertion_id, state)
+        if hosted is None:
+            return _failed(name, f"the assertion at {assertion_id} is gone (HTTP 410)", "REVOKED")
         if hosted != doc:
             return _failed(name, f"the assertion hosted at {assertion_id} differs", "HOSTED")
         state.document = dict(hosted)
@@ -382,6 +424,8 @@ def _check_revocation(state: _Assertion, fetcher: Fetcher | None) -> CheckResult
     """``revoked`` on the assertion; for signed ones the issuer's RevocationList too."""
     name = "revocation"
     doc = state.document or {}
+    if state.gone is not None:
+        return _revoked_by_gone(state.gone)
     if doc.get("revoked") is True:
         reason = doc.get("revocationReason")
         return _failed(name, "revoked" + (f": {reason}" if reason else ""), "REVOKED")

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from importlib.resources import as_file, files
-from typing import Any
+from typing import Any, Final
 
 import segno
 from babel import Locale
 from fpdf import FPDF
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
+from pypdf import PdfReader, apply_configuration
+from pypdf.errors import LimitReachedError, PyPdfError
 
 from microcred.core.formats.ob3 import eu_elements, read_award
 from microcred.core.i18n import Translator, translator
@@ -39,7 +39,7 @@ from microcred.core.model import Award, LanguageMap, Organisation
 from microcred.core.model.vocabularies import eqf_level_number, label_of
 from microcred.core.verify.checks import as_list, issuer_id, parse_datetime
 from microcred.core.verify.inputs import Presented, classify_text, register_unwrapper
-from microcred.core.verify.parse import parse_credential_input
+from microcred.core.verify.parse import MAX_DOCUMENT_BYTES, parse_credential_input
 from microcred.errors import DocumentParseError, MicrocredError
 
 __all__ = [
@@ -56,9 +56,26 @@ PDF_MEDIA_TYPE = "application/pdf"
 ATTACHMENT_JSON = "credential.json"
 ATTACHMENT_JWT = "credential.jwt"
 MAX_PDF_BYTES = 20 * 1024 * 1024
+MAX_PDF_STREAM_BYTES = 2 * MAX_DOCUMENT_BYTES
+"""The most any one stream of a presented PDF may inflate to (pypdf's own cap is 75 MB): the
+attached credential cannot be longer than a credential document anyway."""
+_PDF_LIMITS: Final[dict[str, Any]] = {
+    name: MAX_PDF_STREAM_BYTES
+    for name in (
+        "zlib_maximum_output_length",
+        "lzw_maximum_output_length",
+        "run_length_maximum_output_length",
+        "brotli_maximum_output_length",
+        "jbig2_maximum_output_length",
+        "array_based_stream_maximum_output_length",
+        "image_maximum_buffer_size",
+        "xmp_maximum_input_length",
+        "zlib_maximum_recovery_input_length",
+    )
+} | {"stream_decoding_work_maximum_length": 4 * MAX_PDF_STREAM_BYTES, "jbig2dec_binary": None}
+"""pypdf limits for reading a presented PDF, applied to this call only (a context variable)."""
 _FONT = "DejaVu"
 _FONTS = "microcred.core.formats.fonts"
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 _INK = (25, 45, 85)
 _GREY = (90, 90, 90)
 
@@ -148,25 +165,6 @@ def _number(value: Decimal | None, t: Translator) -> str | None:
     return None if value is None else t.number(value.normalize())
 
 
-def _duration(iso: str | None, t: Translator) -> str | None:
-    """``P3Y`` -> ``3 years`` in the reader's language; other forms as given."""
-    match = _DURATION.match(iso or "")
-    if not iso or match is None or not any(match.groups()):
-        return iso
-    plurals = (
-        ("%(n)d year", "%(n)d years"),
-        ("%(n)d month", "%(n)d months"),
-        ("%(n)d week", "%(n)d weeks"),
-        ("%(n)d day", "%(n)d days"),
-    )
-    parts = [
-        t.ngettext(one, many, int(n)) % {"n": int(n)}
-        for n, (one, many) in zip(match.groups(), plurals, strict=True)
-        if n is not None
-    ]
-    return ", ".join(parts)
-
-
 def _organisation(body: Organisation, lang: str, t: Translator) -> str:
     name = _text(body.legal_name, lang) or body.id or ""
     return f"{name} ({_country(body.country, t)})"
@@ -234,7 +232,7 @@ def _award_rows(award: Award, lang: str, t: Translator) -> list[_Row]:  # noqa: 
         targets = [_text(s.title, lang) or s.id for s in stack.stacks_into]
         add(t.gettext("Integration and stackability"), _concept(stack.option, t), *targets)
     add(t.gettext("Further information"), _text(mc.further_information, lang))
-    validity = _duration(mc.validity, t)
+    validity = t.duration(mc.validity)
     until = t.date(award.valid_until) if award.valid_until else None
     if validity or until:
         add(
@@ -489,8 +487,13 @@ def extract_credential(pdf: bytes) -> str:
     if not pdf.startswith(b"%PDF-"):
         raise DocumentParseError("not a PDF file")
     try:
-        attachments = PdfReader(io.BytesIO(pdf)).attachments
-        data = list(attachments.get(ATTACHMENT_JSON) or attachments.get(ATTACHMENT_JWT) or [])
+        with apply_configuration(**_PDF_LIMITS):
+            attachments = PdfReader(io.BytesIO(pdf)).attachments
+            data = list(attachments.get(ATTACHMENT_JSON) or attachments.get(ATTACHMENT_JWT) or [])
+    except LimitReachedError as exc:
+        raise DocumentParseError(
+            f"the PDF holds a stream that inflates beyond {MAX_PDF_STREAM_BYTES:,} bytes"
+        ) from exc
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise DocumentParseError(f"the PDF cannot be read: {exc}") from exc
     if not data:

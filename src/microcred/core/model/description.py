@@ -57,6 +57,7 @@ from microcred.core.model.vocabularies import (
     SUPERVISION,
     Vocabulary,
 )
+from microcred.core.safe_yaml import load_strict, yaml_problem
 from microcred.errors import DocumentParseError, SpecValidationError
 
 __all__ = [
@@ -83,28 +84,6 @@ _SHORTCUTS = {"ects": "workload", "hours": "workload", "eqf": "level", "nqf": "l
 _LEARNER_KEYS = ("name", "given_name", "family_name", "email", "did", "url", "institutional_id")
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML loader that refuses anchors/aliases (no "billion laughs" expansion) and
-    duplicate keys (YAML 1.2 §3.2.1.1: the keys of a mapping are unique)."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed", mark)
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, str | int | float | bool) and key in seen:
-                raise yaml.MarkedYAMLError(
-                    None, None, f"the key {key!r} appears twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
 def _parse_text(text: str, source_format: Literal["yaml", "json"] | None) -> object:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_DESCRIPTION_BYTES:
         raise DocumentParseError(f"description: larger than {MAX_DESCRIPTION_BYTES} bytes")
@@ -120,13 +99,9 @@ def _parse_text(text: str, source_format: Literal["yaml", "json"] | None) -> obj
         except RecursionError as exc:
             raise DocumentParseError("description: JSON nested too deeply") from exc
     try:
-        return yaml.load(text, Loader=_NoAliasLoader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise DocumentParseError(f"description: invalid YAML{where}: {exc.problem}") from exc
+        return load_strict(text)
     except (yaml.YAMLError, RecursionError) as exc:
-        raise DocumentParseError(f"description: invalid YAML: {exc}") from exc
+        raise DocumentParseError(f"description: {yaml_problem(exc)}") from exc
 
 
 class _Reader:

@@ -278,7 +278,7 @@ EU_LANGUAGES: dict[str, str] = {
     )
 }  # fmt: skip
 
-_ALL = (
+LABELLED_VOCABULARIES: tuple[Vocabulary, ...] = (
     EQF_LEVELS,
     ASSESSMENT_TYPES,
     PARTICIPATION_FORMS,
@@ -289,11 +289,12 @@ _ALL = (
     STACKABILITY,
     QF_EHEA_CYCLES,
 )
+"""The controlled lists whose labels people read (:func:`label_of` looks in them)."""
 
 
 def label_of(iri: str) -> str:
     """The English label of any known concept IRI, else the IRI itself."""
-    for vocabulary in _ALL:
+    for vocabulary in LABELLED_VOCABULARIES:
         concept = vocabulary.by_iri(iri)
         if concept:
             return concept.label

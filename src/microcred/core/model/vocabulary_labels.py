@@ -12,30 +12,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from typing import IO, Any
 
-from microcred.core.model.vocabularies import (
-    ASSESSMENT_TYPES,
-    CREDIT_SYSTEMS,
-    EQF_LEVELS,
-    LEARNING_SETTINGS,
-    PARTICIPATION_FORMS,
-    QF_EHEA_CYCLES,
-    QUALITY_ASSURANCE_TYPES,
-    STACKABILITY,
-    SUPERVISION,
-    Vocabulary,
-)
+from microcred.core.model.vocabularies import LABELLED_VOCABULARIES
 
-TRANSLATED_VOCABULARIES: tuple[Vocabulary, ...] = (
-    EQF_LEVELS,
-    ASSESSMENT_TYPES,
-    PARTICIPATION_FORMS,
-    LEARNING_SETTINGS,
-    SUPERVISION,
-    QUALITY_ASSURANCE_TYPES,
-    CREDIT_SYSTEMS,
-    STACKABILITY,
-    QF_EHEA_CYCLES,
-)
+TRANSLATED_VOCABULARIES = LABELLED_VOCABULARIES
 """The controlled lists whose labels people read (``label_of`` looks in the same lists)."""
 
 

@@ -29,6 +29,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKeyTypes
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
@@ -132,6 +133,21 @@ def _algorithm(key: SealKeyType) -> str:
     return _CURVES[key.curve.name][0]
 
 
+def _key_of(certificate: x509.Certificate) -> CertificatePublicKeyTypes | None:
+    """The certificate's public key, or None when it is of an unknown kind or malformed (a
+    crafted certificate must not make reading a seal raise)."""
+    try:
+        return certificate.public_key()
+    except (ValueError, UnsupportedAlgorithm):
+        return None
+
+
+def _spki(public_key: CertificatePublicKeyTypes) -> bytes:
+    return public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
 def _check_key(key: object, chain: Sequence[x509.Certificate]) -> SealKey:
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
         raise KeyFormatError("the seal key must be an RSA or an EC (P-256, P-384) private key")
@@ -141,20 +157,8 @@ def _check_key(key: object, chain: Sequence[x509.Certificate]) -> SealKey:
         raise KeyFormatError(f"the seal's RSA key has {key.key_size} bits; at least 2048 needed")
     if not chain:
         raise KeyFormatError("no certificate was given with the seal key")
-    public = key.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-    )
-    leaf = next(
-        (
-            c
-            for c in chain
-            if c.public_key().public_bytes(
-                serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-            )
-            == public
-        ),
-        None,
-    )
+    public = _spki(key.public_key())
+    leaf = next((c for c in chain if (k := _key_of(c)) is not None and _spki(k) == public), None)
     if leaf is None:
         raise KeyFormatError("none of the certificates belongs to the seal's private key")
     rest = tuple(c for c in chain if c is not leaf)
@@ -368,8 +372,10 @@ def _verify_signature(public_key: object, alg: object, data: bytes, signature: b
 
 def _certificates(header: Mapping[str, Any]) -> list[x509.Certificate] | str:
     chain = header.get("x5c")
-    if not isinstance(chain, list) or not chain or len(chain) > _MAX_CHAIN:
+    if not isinstance(chain, list) or not chain:
         return "the protected header has no x5c certificate chain"
+    if len(chain) > _MAX_CHAIN:
+        return f"the x5c certificate chain holds more than {_MAX_CHAIN} certificates"
     certificates = []
     for item in chain:
         try:
@@ -478,7 +484,14 @@ def verify_seal(
     unprotected = unprotected if isinstance(unprotected, Mapping) else {}
     unchecked = tuple(n for n in ("adoTst", "etsiU") if n in header or n in unprotected)
     common: dict[str, Any] = {"payload": payload, "certificate": leaf, "signing_time": sig_time}
-    if not _verify_signature(leaf.public_key(), header.get("alg"), signed, raw_signature):
+    public_key = _key_of(leaf)
+    if public_key is None:
+        return _fail(
+            "the sealing certificate's public key is of an unknown kind or malformed",
+            payload=payload,
+            certificate=leaf,
+        )
+    if not _verify_signature(public_key, header.get("alg"), signed, raw_signature):
         return _fail(
             f"the {header.get('alg')} signature does not match the sealing certificate's key: "
             "the credential or its seal was changed",

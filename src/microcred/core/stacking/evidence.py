@@ -18,6 +18,9 @@ from microcred.core.formats.ob3 import EQF_TARGET_TYPE, QA_TARGET_TYPE, eu_eleme
 from microcred.core.model.vocabularies import eqf_level_number
 from microcred.core.verify.checks import as_list, issuer_id, parse_datetime
 
+PART_GENRE = "Stacked micro-credential"
+"""The OB 3.0 ``evidence`` genre naming each part of a stacked credential."""
+
 
 @dataclass(frozen=True)
 class CredentialEvidence:

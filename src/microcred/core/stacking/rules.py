@@ -31,8 +31,11 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
+from microcred.core.safe_yaml import load_strict, yaml_problem
 from microcred.errors import SpecValidationError
 
+MAX_RULES_BYTES = 256 * 1024
+"""The largest rules file read (a pathway's rules are a few hundred bytes)."""
 GROUP_KINDS = ("all_of", "any_of", "n_of")
 SELECTOR_KINDS = (*GROUP_KINDS, "achievement")
 CONDITION_KINDS = ("min_ects", "min_eqf_level", "skills", "within", "min_grade")
@@ -184,13 +187,22 @@ def load_rules(data: Any) -> RuleSet:
     return RuleSet(rules=rules, name=data.get("name"))
 
 
+def rules_data(text: str | bytes) -> Any:
+    """The parsed data of a rules file in YAML or JSON (JSON is YAML), not yet validated;
+    SpecValidationError when it is neither, is larger than MAX_RULES_BYTES, or uses YAML
+    aliases (no "billion laughs" expansion, see :mod:`microcred.core.safe_yaml`)."""
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_RULES_BYTES:
+        raise SpecValidationError([f"rules file: larger than {MAX_RULES_BYTES:,} bytes"])
+    try:
+        return load_strict(text)
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise SpecValidationError([f"rules file: not YAML or JSON ({yaml_problem(exc)})"]) from exc
+
+
 def parse_rules(text: str | bytes) -> RuleSet:
     """A rules file in YAML or JSON (JSON is YAML); SpecValidationError on any problem."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise SpecValidationError([f"rules file: not YAML or JSON ({exc})"]) from exc
-    return load_rules(data)
+    return load_rules(rules_data(text))
 
 
 def rule_to_data(rule: Rule) -> dict[str, Any]:

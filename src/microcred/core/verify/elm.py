@@ -11,7 +11,10 @@ One report per presented ELM document, with plain-worded checks:
 * ``ELM structure`` (required): the properties every EDC credential must have (SHACL
   ``EDC-generic-no-cv``; the SHACL engine itself is a test-only tool, this is a light check);
 * ``EU micro-credential elements`` (informative): the Annex I elements present and missing,
-  named as in :mod:`microcred.core.formats.completeness`.
+  named as in :mod:`microcred.core.formats.completeness`, with the values read (``details``);
+* ``trusted provider`` (informative, issue 5): whether the issuer is in the trust registry, for
+  which quality assurance, and whether that accreditation was valid on the issuing date
+  (:func:`microcred.core.verify.checks.check_trusted_provider`).
 
 :class:`ElmUnwrapper` (registered with :func:`microcred.core.verify.inputs.register_unwrapper`
 when this module is imported) tells an ELM document, sealed or not, from other JSON: the
@@ -28,6 +31,7 @@ from cryptography import x509
 
 from microcred.core.formats.elm_reader import is_elm, read_elm, unwrap_elm
 from microcred.core.proofs.jades import verify_seal
+from microcred.core.verify.checks import TrustLookup, check_trusted_provider
 from microcred.core.verify.inputs import Presented, register_unwrapper
 from microcred.core.verify.parse import MAX_DOCUMENT_BYTES, parse_json_document
 from microcred.core.verify.report import (
@@ -161,25 +165,46 @@ def _eu_check(credential: Mapping[str, Any] | None) -> CheckResult:
             "missing mandatory element(s): " + ", ".join(completeness.missing),
             problem_type=MICROCRED + "INCOMPLETE_MICROCREDENTIAL",
             required=False,
-            details={"present": list(completeness.present), "missing": list(completeness.missing)},
+            details={
+                "present": list(completeness.present),
+                "missing": list(completeness.missing),
+                "values": dict(completeness.values),
+            },
         )
     return _check(
         EU_ELEMENTS,
         Outcome.PASSED,
         "all mandatory EU standard elements are present",
         required=False,
-        details={"present": list(completeness.present)},
+        details={"present": list(completeness.present), "values": dict(completeness.values)},
     )
 
 
+def _issuer_dated(credential: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """What the trusted-provider check reads: the issuer and the issuing date (ELM's
+    ``issued``, else ``validFrom`` / ``issuanceDate``)."""
+    credential = credential or {}
+    issued = credential.get("issued") or credential.get("validFrom")
+    return {
+        "issuer": credential.get("issuer"),
+        "validFrom": issued,
+        "issuanceDate": credential.get("issuanceDate"),
+    }
+
+
 def verify_elm(
-    document: Mapping[str, Any], *, trust_anchors: Sequence[x509.Certificate] = ()
+    document: Mapping[str, Any],
+    *,
+    trust_anchors: Sequence[x509.Certificate] = (),
+    trust: TrustLookup | None = None,
 ) -> VerificationReport:
-    """The report for an ELM credential: a JAdES envelope, an uploadable wrapper or bare."""
+    """The report for an ELM credential: a JAdES envelope, an uploadable wrapper or bare;
+    ``trust`` is the trust registry lookup (None: "no trust registry configured")."""
     credential = unwrap_elm(document)
     checks, securing = _seal_checks(document, trust_anchors)
     checks.append(_structure(credential))
     checks.append(_eu_check(credential))
+    checks.append(check_trusted_provider(_issuer_dated(credential), trust))
     summary = read_elm(credential)
     title = summary.title or {}
     issuer_name = summary.issuer_name or {}
@@ -204,13 +229,16 @@ def verify_elm(
 
 
 def verify_elm_bytes(
-    data: bytes, *, trust_anchors: Sequence[x509.Certificate] = ()
+    data: bytes,
+    *,
+    trust_anchors: Sequence[x509.Certificate] = (),
+    trust: TrustLookup | None = None,
 ) -> VerificationReport:
     """:func:`verify_elm` of JSON bytes; :class:`InvalidInputError` when they are not ELM."""
     document = parse_json_document(data)
     if not is_elm(document):
         raise InvalidInputError("not a Europass (ELM v3) credential")
-    return verify_elm(document, trust_anchors=trust_anchors)
+    return verify_elm(document, trust_anchors=trust_anchors, trust=trust)
 
 
 class ElmUnwrapper:

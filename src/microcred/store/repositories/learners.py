@@ -28,6 +28,7 @@ from microcred.store.tables_learners import (
     sign_in_failures,
     sign_in_links,
 )
+from microcred.store.tables_sharing import holder_keys, share_links
 
 
 def _learner(m: RowMapping) -> LearnerRecord:
@@ -38,6 +39,7 @@ def _learner(m: RowMapping) -> LearnerRecord:
         created_at=m["created_at"],
         language=m["language"],
         did=m["did"],
+        did_verified_at=m["did_verified_at"],
     )
 
 
@@ -56,6 +58,7 @@ class SqlLearnerRepository:
                 created_at=learner.created_at,
                 language=learner.language,
                 did=learner.did,
+                did_verified_at=learner.did_verified_at,
             )
         )
 
@@ -71,8 +74,45 @@ class SqlLearnerRepository:
         self._c.execute(
             update(learners)
             .where(learners.c.id == learner.id)
-            .values(name=learner.name, language=learner.language, did=learner.did)
+            .values(
+                name=learner.name,
+                language=learner.language,
+                did=learner.did,
+                did_verified_at=learner.did_verified_at,
+            )
         )
+
+    def set_did_challenge(
+        self, learner_id: str, challenge: str | None, expires_at: datetime | None
+    ) -> None:
+        self._c.execute(
+            update(learners)
+            .where(learners.c.id == learner_id)
+            .values(did_challenge=challenge, did_challenge_expires_at=expires_at)
+        )
+
+    def did_challenge(self, learner_id: str) -> tuple[str, datetime] | None:
+        t = learners.c
+        row = self._c.execute(
+            select(t.did_challenge, t.did_challenge_expires_at).where(t.id == learner_id)
+        ).first()
+        if row is None or row[0] is None or row[1] is None:
+            return None
+        return str(row[0]), row[1]
+
+    def delete(self, learner_id: str) -> None:
+        self._c.execute(delete(share_links).where(share_links.c.learner_id == learner_id))
+        self._c.execute(delete(holder_keys).where(holder_keys.c.learner_id == learner_id))
+        self._c.execute(delete(holdings).where(holdings.c.learner_id == learner_id))
+        self._c.execute(
+            delete(sign_in_links).where(
+                sign_in_links.c.kind == "learner", sign_in_links.c.account_id == learner_id
+            )
+        )
+        self._c.execute(
+            update(claims).where(claims.c.learner_id == learner_id).values(learner_id=None)
+        )
+        self._c.execute(delete(learners).where(learners.c.id == learner_id))
 
     def password_hash(self, learner_id: str) -> str | None:
         value = self._c.execute(
@@ -316,6 +356,8 @@ class SqlMailOutbox:
             update(mail_outbox)
             .where(mail_outbox.c.id == mail.id)
             .values(
+                body_text=mail.text,
+                body_html=mail.html,
                 status=mail.status,
                 attempts=mail.attempts,
                 next_attempt_at=mail.next_attempt_at,
@@ -324,6 +366,10 @@ class SqlMailOutbox:
                 sent_at=mail.sent_at,
             )
         )
+
+    def delete_older_than(self, cutoff: datetime) -> int:
+        result = self._c.execute(delete(mail_outbox).where(mail_outbox.c.created_at < cutoff))
+        return result.rowcount
 
 
 _HOLDING_FIELDS = (
@@ -385,6 +431,17 @@ class SqlHoldingRepository:
             select(holdings).where(t.learner_id == learner_id, t.award_id == award_id)
         ).first()
         return _holding(row._mapping) if row else None
+
+    def stale(self, *, checked_before: datetime, limit: int) -> list[HoldingRecord]:
+        t = holdings.c
+        never = t.checked_at.is_(None)
+        rows = self._c.execute(
+            select(holdings)
+            .where(never | (t.checked_at < checked_before))
+            .order_by(never.desc(), t.checked_at.asc(), t.id.asc())
+            .limit(limit)
+        )
+        return [_holding(row._mapping) for row in rows]
 
     def update_check(self, holding: HoldingRecord) -> None:
         self._c.execute(

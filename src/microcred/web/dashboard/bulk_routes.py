@@ -24,11 +24,11 @@ from microcred.service.bulk_csv import COLUMNS, REQUIRED_COLUMNS
 from microcred.service.errors import NotFound, PermissionDenied
 from microcred.service.records import BulkJobRecord
 from microcred.web.dashboard.staff import can_issue, published, staff, to_sign_in
+from microcred.web.labels import N_
 from microcred.web.rendering import content_languages, render
 from microcred.web.services import WebServices
 from microcred.web.session import check_csrf
 from microcred.web.uploads import BULK_UPLOAD_BYTES, megabytes
-from microcred.web.verification import N_
 
 BULK = "/dashboard/bulk"
 REFRESH_SECONDS = 3

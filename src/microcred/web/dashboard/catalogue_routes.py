@@ -37,11 +37,11 @@ from microcred.service.organisations import get_organisation
 from microcred.service.records import CatalogueEntry, CatalogueVersion
 from microcred.web import presenters
 from microcred.web.dashboard.staff import can_issue, staff, to_sign_in, writes
+from microcred.web.labels import N_
 from microcred.web.names import country_name
-from microcred.web.rendering import content_languages, render
+from microcred.web.rendering import content_languages, page_translator, render
 from microcred.web.services import WebServices
 from microcred.web.session import check_csrf
-from microcred.web.verification import N_
 
 CATALOGUE = "/dashboard/catalogue"
 MAX_DESCRIPTION_BYTES = 1024 * 1024
@@ -140,7 +140,11 @@ def entry_page(
     languages = content_languages(request)
     organisation = get_organisation(principal, principal.organisation_id, uow=services.uow)
     mc = presenters.detail(
-        micro_credential_of(shown), shown, provider=organisation.legal_name, languages=languages
+        micro_credential_of(shown),
+        shown,
+        provider=organisation.legal_name,
+        languages=languages,
+        t=page_translator(request),
     )
     return render(
         request,

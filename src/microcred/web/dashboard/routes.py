@@ -27,6 +27,8 @@ from microcred.service.issuing import issue_award
 from microcred.service.records import AwardRecord
 from microcred.web.dashboard.bulk_routes import bulk_routes
 from microcred.web.dashboard.catalogue_routes import catalogue_routes
+from microcred.web.dashboard.registry_routes import registry_routes
+from microcred.web.dashboard.seal_routes import seal_routes
 from microcred.web.dashboard.staff import (
     SIGN_IN,
     can_issue,
@@ -35,6 +37,8 @@ from microcred.web.dashboard.staff import (
     to_sign_in,
     writes,
 )
+from microcred.web.labels import N_
+from microcred.web.page_errors import page_error
 from microcred.web.rendering import content_languages, render
 from microcred.web.services import WebServices
 from microcred.web.session import (
@@ -43,7 +47,6 @@ from microcred.web.session import (
     session_token,
     set_session_cookie,
 )
-from microcred.web.verification import N_
 
 
 def _award_title(award: AwardRecord) -> str:
@@ -64,6 +67,8 @@ def dashboard_router(services: WebServices) -> APIRouter:
     _award_routes(router, services)
     catalogue_routes(router, services)
     bulk_routes(router, services)
+    seal_routes(router, services)
+    registry_routes(router, services)
     return router
 
 
@@ -94,12 +99,13 @@ def _session_routes(router: APIRouter, services: WebServices) -> None:
                 )
             )
         except (Unauthenticated, MicrocredError) as exc:
+            problem = page_error(exc)
             return render(
                 request,
                 "dashboard/sign_in.html",
                 status_code=401,
-                error=N_("The e-mail address or the password is wrong."),
-                detail=str(exc),
+                error=problem.message,
+                detail=problem.detail,
                 email=email,
                 organisation=organisation or "",
             )
@@ -198,6 +204,7 @@ def _issue_routes(router: APIRouter, services: WebServices) -> None:
                     grade=values.get("grade") or None,
                     valid_until=valid_until,
                     suspendable=values.get("suspendable") == "yes",
+                    language=values.get("language") or None,
                 )
             )
         except (MicrocredError, ValueError, PermissionDenied, NotFound) as exc:
@@ -278,7 +285,7 @@ def _award_routes(router: APIRouter, services: WebServices) -> None:
                 title=_award_title(award),
                 issued=False,
                 done="",
-                error=str(exc),
+                error=page_error(exc),
             )
         past = {"revoke": "revoked", "suspend": "suspended", "unsuspend": "unsuspended"}[action]
         return RedirectResponse(f"/dashboard/awards/{award_id}?done={past}", status_code=303)

@@ -302,3 +302,52 @@ def test_unreadable_input_is_one_failed_format_check(presented: str, says: str) 
     assert [c.name for c in report.checks] == ["format"]
     assert not report.verified
     assert says in reason(report, "format")
+
+
+class _GoneError(Exception):
+    """A fetcher's error carrying the HTTP status, as net.fetcher.FetchError does."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"{url}: HTTP 410")
+        self.status = 410
+
+
+def _gone_at(url: str, documents: Mapping[str, Any]) -> Any:
+    serve = documents_fetcher(documents)
+
+    def fetch(asked: str) -> bytes:
+        if asked == url:
+            raise _GoneError(asked)
+        return serve(asked)
+
+    return fetch
+
+
+def test_a_hosted_assertion_answering_410_gone_is_revoked() -> None:
+    report = verify_ob2(ASSERTION_URL, fetcher=_gone_at(ASSERTION_URL, HOSTED), now=NOW)
+    assert not report.verified
+    assert outcome(report, "revocation") is Outcome.FAILED
+    assert "gone (HTTP 410)" in reason(report, "revocation")
+    check = report.check("revocation")
+    assert check is not None and str(check.problem_type).endswith("OB2_REVOKED")
+
+
+def test_a_presented_assertion_whose_hosted_copy_is_gone_is_revoked() -> None:
+    report = verify_ob2(ASSERTION, fetcher=_gone_at(ASSERTION_URL, HOSTED), now=NOW)
+    assert not report.verified
+    assert outcome(report, "hosted verification") is Outcome.FAILED
+    assert outcome(report, "revocation") is Outcome.FAILED
+    assert "HTTP 410" in reason(report, "revocation")
+
+
+def test_other_http_errors_are_not_revocation() -> None:
+    class _NotFoundError(Exception):
+        status = 404
+
+    def missing(url: str) -> bytes:
+        raise _NotFoundError(url)
+
+    report = verify_ob2(ASSERTION_URL, fetcher=missing, now=NOW)
+    assert not report.verified
+    assert report.check("revocation") is None
+    assert outcome(report, "hosted verification") is Outcome.FAILED

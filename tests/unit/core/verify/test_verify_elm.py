@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from elm_support import NOW, example_elm, make_seal, sample
 from microcred.core.proofs.jades import load_seal_pem, seal
+from microcred.core.trust.registry import TrustedProvider, TrustRegistry
 from microcred.core.verify.elm import (
     CERTIFICATE,
     CHAIN,
@@ -101,3 +103,31 @@ def test_the_unwrapper_recognises_elm_for_the_verification_inputs() -> None:
     assert bare.source == "Europass credential" and ELM_EXTRA in bare.extra
     other = read_presented(b'{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": []}')
     assert ELM_EXTRA not in other.extra
+
+
+def test_the_report_says_whether_the_issuer_is_a_trusted_provider() -> None:
+    document = sample("Sample-MC-Annex1-signed.jsonld")
+    issuer = "urn:epass:org:1f0de2587-9348-4fa9-b4d7-a77e34a9ac8a"
+    accredited = TrustedProvider(
+        did=issuer,
+        legal_name="ORGANIZACION TEST",
+        country="ES",
+        qa_type="http://data.europa.eu/snb/accreditation/bb4618238e",
+        accrediting_body="ANECA",
+        valid_from=datetime(2020, 1, 1, tzinfo=UTC),
+    )
+    trusted = verify_elm(document, trust=TrustRegistry((accredited,)).trust_of)
+    check = trusted.check("trusted provider")
+    assert check is not None and check.outcome is Outcome.PASSED and not check.required
+    assert "Institutional Quality Assurance by ANECA" in check.reason
+    assert "valid on the issuing date 2023-09-27" in check.reason
+    late = TrustRegistry((replace(accredited, valid_from=datetime(2024, 1, 1, tzinfo=UTC)),))
+    check = verify_elm(document, trust=late.trust_of).check("trusted provider")
+    assert check is not None and check.outcome is Outcome.FAILED
+    assert check.details["listed"] and check.details["validOnIssuingDate"] is False
+    outside = verify_elm(document, trust=TrustRegistry(()).trust_of)
+    assert outside.verified  # informative: still verifies cryptographically
+    check = outside.check("trusted provider")
+    assert check is not None and "is not in the trust registry" in check.reason
+    unconsulted = verify_elm(document).check("trusted provider")
+    assert unconsulted is not None and unconsulted.outcome is Outcome.SKIPPED

@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import Live, check_accessibility, screenshot
+from browser_support import Live, check_accessibility, screenshot
+
 from microcred.service.accounts import set_staff_password
 from microcred.service.organisations import create_organisation
 from microcred.service.records import Principal
