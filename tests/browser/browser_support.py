@@ -35,10 +35,19 @@ SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def _axe_source() -> str:
-    found = sorted((ROOT / ".cache" / "interop-node").glob("*/node_modules/axe-core/axe.min.js"))
-    if not found:
-        pytest.skip("axe-core is not installed (tests/interop/peer.py node_peer() installs it)")
-    return found[0].read_text(encoding="utf-8")
+    """axe-core from the pinned npm packages of the interop harness, installed on first use
+    (tests/interop/peer.py). Without Node.js/npm the browser tests skip, or fail when
+    ``MICROCRED_REQUIRE_BROWSER=1``."""
+    from interop.peer import NodeUnavailableError, node_peer
+
+    try:
+        peer = node_peer()
+    except NodeUnavailableError as exc:
+        message = f"axe-core is installed with npm, which is unavailable: {exc}"
+        if os.environ.get("MICROCRED_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{message} (MICROCRED_REQUIRE_BROWSER=1)")
+        pytest.skip(message)
+    return (peer.node_modules / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 
 
 def _free_port() -> int:
