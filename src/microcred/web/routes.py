@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from microcred.core.i18n import Translator
 from microcred.core.model.vocabularies import PARTICIPATION_FORMS
@@ -98,6 +98,11 @@ def web_router(
 
     def providers() -> dict[str, Organisation]:
         return {o.id: o for o in list_organisations(uow=uow)}
+
+    @router.get("/", response_class=RedirectResponse)
+    def home() -> RedirectResponse:
+        """The site's front door for browsers: the public catalogue."""
+        return RedirectResponse("/catalogue", status_code=303)
 
     @router.get("/catalogue", response_class=HTMLResponse)
     def catalogue_page(request: Request) -> HTMLResponse:

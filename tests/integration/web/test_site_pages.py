@@ -69,3 +69,9 @@ def test_assets_and_headers(web: WebEnv) -> None:
     policy = web.page("/catalogue").headers["content-security-policy"]
     assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_the_front_door_sends_browsers_to_the_catalogue(web: WebEnv) -> None:
+    home = web.api.client.get("/", headers={"Accept": "text/html"}, follow_redirects=False)
+    assert home.status_code == 303 and home.headers["location"] == "/catalogue"
+    assert web.page("/").url.path == "/catalogue"
