@@ -333,6 +333,9 @@ class FakeAwards(_Repo):
     def get(self, award_id: str) -> AwardRecord | None:
         return self.t.awards.get(award_id)
 
+    def get_many(self, award_ids: Sequence[str]) -> list[AwardRecord]:
+        return [self.t.awards[i] for i in award_ids if i in self.t.awards]
+
     def by_credential_id(self, credential_id: str) -> AwardRecord | None:
         return next((a for a in self.t.awards.values() if a.credential_id == credential_id), None)
 
@@ -784,6 +787,9 @@ class FakeClaims(_Repo):
 
     def for_award(self, award_id: str) -> ClaimRecord | None:
         return next((c for c in self.t.claims.values() if c.award_id == award_id), None)
+
+    def awards_with_claims(self, award_ids: Sequence[str]) -> set[str]:
+        return {c.award_id for c in self.t.claims.values()} & set(award_ids)
 
     def mark_used(self, claim_id: str, *, learner_id: str, at: datetime) -> bool:
         found = self.t.claims.get(claim_id)

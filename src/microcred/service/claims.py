@@ -84,10 +84,10 @@ class ClaimPublisher:
         with self._uow() as tx:
             claims: list[ClaimRecord] = []
             mails: list[MailRecord] = []
-            for award_id in award_ids:
-                award = tx.awards.get(award_id)
-                email = str(award.learner.get("email") or "") if award else ""
-                if award is None or not email or tx.claims.for_award(award_id) is not None:
+            claimed = tx.claims.awards_with_claims(award_ids)
+            for award in tx.awards.get_many(award_ids):
+                email = str(award.learner.get("email") or "")
+                if not email or award.id in claimed:
                     continue
                 token, token_hash = new_token(self._rng)
                 language = mail_language(award)

@@ -133,6 +133,8 @@ def test_claims_mails_and_holdings_round_trip(engine: Engine) -> None:
     with SqlUnitOfWork(engine) as uow:
         assert uow.claims.by_token_hash(claim.token_hash) == claim
         assert uow.claims.for_award(award.id) == claim
+        assert uow.claims.awards_with_claims([award.id, "no-such-award"]) == {award.id}
+        assert uow.awards.get_many(["no-such-award", award.id]) == [uow.awards.get(award.id)]
         assert uow.claims.mark_used(claim.id, learner_id=learner.id, at=NOW) is True
         assert uow.claims.mark_used(claim.id, learner_id=learner.id, at=NOW) is False
         assert uow.holdings.get(holding.id) == holding

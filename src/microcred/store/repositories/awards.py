@@ -111,6 +111,14 @@ class SqlAwardRepository:
         row = self._c.execute(select(awards).where(awards.c.id == award_id)).first()
         return _record(row._mapping) if row else None
 
+    def get_many(self, award_ids: Sequence[str]) -> list[AwardRecord]:
+        found: dict[str, AwardRecord] = {}
+        for batch in batches(award_ids):
+            for row in self._c.execute(select(awards).where(awards.c.id.in_(batch))):
+                record = _record(row._mapping)
+                found[record.id] = record
+        return [found[i] for i in award_ids if i in found]
+
     def by_credential_id(self, credential_id: str) -> AwardRecord | None:
         row = self._c.execute(select(awards).where(awards.c.credential_id == credential_id)).first()
         return _record(row._mapping) if row else None

@@ -18,7 +18,7 @@ from microcred.service.learner_records import (
     SignInLinkRecord,
 )
 from microcred.store.engine import lock_for_write
-from microcred.store.repositories.common import bulk_insert
+from microcred.store.repositories.common import batches, bulk_insert
 from microcred.store.tables_learners import (
     claims,
     holdings,
@@ -275,6 +275,13 @@ class SqlClaimRepository:
     def for_award(self, award_id: str) -> ClaimRecord | None:
         row = self._c.execute(select(claims).where(claims.c.award_id == award_id)).first()
         return _claim(row._mapping) if row else None
+
+    def awards_with_claims(self, award_ids: Sequence[str]) -> set[str]:
+        claimed: set[str] = set()
+        for batch in batches(award_ids):
+            query = select(claims.c.award_id).where(claims.c.award_id.in_(batch))
+            claimed.update(self._c.execute(query).scalars())
+        return claimed
 
     def mark_used(self, claim_id: str, *, learner_id: str, at: datetime) -> bool:
         t = claims.c
