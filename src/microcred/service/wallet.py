@@ -340,11 +340,11 @@ def _award_state_changed(uow: UnitOfWorkFactory, holdings: list[HoldingRecord]) 
         return set()
     marked = {"revoked", "suspended"}
     with uow() as tx:
-        states = {h.id: tx.awards.get(h.award_id or "") for h in claimed}
+        awards = {a.id: a for a in tx.awards.get_many([h.award_id or "" for h in claimed])}
     return {
         holding.id
         for holding in claimed
-        if (award := states[holding.id]) is not None
+        if (award := awards.get(holding.award_id or "")) is not None
         and (award.state if award.state in marked else None)
         != (holding.status if holding.status in marked else None)
     }
