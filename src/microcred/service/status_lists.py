@@ -43,6 +43,7 @@ from microcred.service.records import (
     AwardRecord,
     AwardState,
     Principal,
+    StatusListRecord,
     StatusPurpose,
     StatusRef,
 )
@@ -258,17 +259,15 @@ def update_status(
 
 def _sign_list(
     tx: UnitOfWork,
-    list_id: str,
+    record: StatusListRecord,
     *,
     cipher: KeyCipher,
     clock: Clock,
     base_url: str | None,
     loader: DocumentLoader,
     ttl_ms: int,
-) -> tuple[int, str]:
-    record = tx.status_lists.get(list_id)
-    if record is None:
-        raise NotFound(f"status list {list_id!r} not found")
+) -> str:
+    """The signed ``BitstringStatusListCredential`` text of ``record`` as it stands."""
     identity = load_key_identity(
         tx, record.organisation_id, record.key_id, cipher=cipher, base_url=base_url
     )
@@ -276,7 +275,7 @@ def _sign_list(
     # moment it is (lazily) signed: a verifier whose clock was read just before the signing
     # must not find the list "not yet valid".
     unsigned = bitstring.status_list_credential(
-        list_id=status_list_url(base_url, list_id),
+        list_id=status_list_url(base_url, record.id),
         issuer=identity.did,
         purpose=record.purpose,
         bitstring=bitstring.Bitstring.from_bytes(record.bits),
@@ -286,7 +285,7 @@ def _sign_list(
     signed = add_proof(
         unsigned, signer=identity.signer, created=xsd_datetime(clock()), loader=loader
     )
-    return record.version, json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
 
 
 def status_list_credential(
@@ -309,15 +308,15 @@ def status_list_credential(
         cached = tx.status_lists.signed(list_id)
         if cached is not None and cached[0] == record.version:
             return cached[1]
-        version, text = _sign_list(
+        text = _sign_list(
             tx,
-            list_id,
+            record,
             cipher=cipher,
             clock=clock,
             base_url=base_url,
             loader=loader or default_loader(),
             ttl_ms=ttl_ms,
         )
-        tx.status_lists.store_signed(list_id, version=version, text=text)
+        tx.status_lists.store_signed(list_id, version=record.version, text=text)
         tx.commit()
     return text

@@ -3,7 +3,8 @@
 Owners add, re-role and remove users; any role may list them. An e-mail is kept lower-case and
 is unique in the organisation; removal is soft, and adding a removed e-mail again restores that
 user. An organisation never loses its last active owner user: removing or demoting it is a
-Conflict. Another organisation's user is NotFound. Sign-in is not part of this module.
+Conflict. Another organisation's user is NotFound. Sign-in is in
+:mod:`microcred.service.accounts`.
 """
 
 from __future__ import annotations

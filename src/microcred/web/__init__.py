@@ -2,8 +2,10 @@
 
 An adapter beside :mod:`microcred.api`: the public catalogue (``/catalogue``, answering only
 browsers that want HTML, see :mod:`microcred.web.negotiation`; the API keeps answering every
-other client with JSON at the same URLs), the public verification page, the issuer dashboard,
-the language switcher and the static assets. Pages call the service's use cases with the ports
+other client with JSON at the same URLs), the public verification page, the issuer dashboard
+(with pathways, recognition and the trust registry), learner accounts and sign-in, claim links,
+the wallet with its pathways, share and presentation pages, the public trust registry, the
+language switcher and the static assets. Pages call the service's use cases with the ports
 of :class:`~microcred.web.services.WebServices`. The composition root mounts them with
 :func:`install_web`.
 """

@@ -1,12 +1,13 @@
 """The catalogue pages (issue 3, "Catalogue": a public catalogue anyone can browse and search).
 
+- ``GET /``: redirects to the catalogue;
 - ``GET /catalogue``: the search form (text, provider, EQF level, ECTS range, language, form of
   participation, ESCO skill) and one page of results;
 - ``GET /catalogue/{version_id}``: every Annex I element of one published micro-credential, with
   links to its OB 3.0 ``Achievement`` JSON; an unknown or unpublished version is a 404 page.
 
-Both pages answer only requests that want HTML (:mod:`microcred.web.negotiation`); the JSON API
-answers the rest at the same URLs.
+The catalogue pages answer only requests that want HTML (:mod:`microcred.web.negotiation`); the
+JSON API answers the rest at the same URLs.
 """
 
 from __future__ import annotations

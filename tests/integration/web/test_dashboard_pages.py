@@ -105,3 +105,14 @@ def test_the_issue_form_sets_the_language_of_the_claim_mail(web: WebEnv) -> None
     with web.api.services.uow() as tx:
         award = tx.awards.get(award_id)
     assert award is not None and award.learner["language"] == "fr"
+
+
+def test_signed_out_form_posts_are_sent_to_sign_in(web: WebEnv) -> None:
+    version_id = web.publish(DESCRIPTION)
+    posted = web.api.client.post(
+        "/dashboard/issue",
+        data={"version_id": version_id, "name": "Aoife Murphy", "email": "aoife@example.ie"},
+        follow_redirects=False,
+    )
+    assert posted.status_code == 303
+    assert posted.headers["location"].startswith("/dashboard/sign-in")

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from microcred.api.dependencies import Caller, Services
 from microcred.api.problems import PROBLEM_RESPONSES
+from microcred.api.routes.exports import attachment_response
 from microcred.service import seals
 from microcred.service.seal_ports import SealUnitOfWorkFactory
 
@@ -113,11 +114,4 @@ def export_elm(
         cipher=container.cipher,
         clock=container.clock,
     )
-    return Response(
-        export.content,
-        media_type=export.media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{export.filename(award_id)}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return attachment_response(export.content, export.media_type, export.filename(award_id))

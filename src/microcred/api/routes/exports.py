@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -24,13 +25,15 @@ from microcred.service.awards import public_credential
 from microcred.service.urls import site_url
 
 router = APIRouter(tags=["Public"])
+_Route = TypeVar("_Route", bound=Callable[..., Any])
 _SVG_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
     "X-Content-Type-Options": "nosniff",
 }
 
 
-def _download(data: bytes, media_type: str, filename: str, **headers: str) -> Response:
+def attachment_response(data: bytes, media_type: str, filename: str, **headers: str) -> Response:
+    """A download: ``data`` as the attachment ``filename``, never cached."""
     return Response(
         data,
         media_type=media_type,
@@ -42,18 +45,26 @@ def _download(data: bytes, media_type: str, filename: str, **headers: str) -> Re
     )
 
 
-def _responses(media_type: str, description: str) -> dict[int | str, dict[str, object]]:
-    return {
-        200: {"content": {media_type: {}}, "description": description},
-        404: PROBLEM_RESPONSES[404],
-    }
+def _download_route(
+    path: str, media_type: str, *, summary: str, description: str
+) -> Callable[[_Route], _Route]:
+    """``GET path`` documented as a download of ``media_type`` (or a 404 problem)."""
+    return router.get(
+        path,
+        summary=summary,
+        response_class=Response,
+        responses={
+            200: {"content": {media_type: {}}, "description": description},
+            404: PROBLEM_RESPONSES[404],
+        },
+    )
 
 
-@router.get(
+@_download_route(
     "/credentials/{award_id}/certificate.pdf",
+    "application/pdf",
     summary="The PDF certificate of a credential",
-    response_class=Response,
-    responses=_responses("application/pdf", "A4 certificate with QR code; credential attached."),
+    description="A4 certificate with QR code; credential attached.",
 )
 def get_certificate(
     award_id: str,
@@ -69,14 +80,14 @@ def get_certificate(
     verify_url = exports.verify_url_for(container.base_url, public_url)
     # labels in an interface language; content in ``lang`` itself when the credential has it
     pdf = exports.pdf_for(text, lang=lang or language, verify_url=verify_url)
-    return _download(pdf, "application/pdf", f"certificate-{award_id}-{language}.pdf")
+    return attachment_response(pdf, "application/pdf", f"certificate-{award_id}-{language}.pdf")
 
 
-@router.get(
+@_download_route(
     "/credentials/{award_id}/bundle.json",
+    "application/json",
     summary="The offline verification bundle of a credential",
-    response_class=Response,
-    responses=_responses("application/json", "MicrocredVerificationBundle, version 1."),
+    description="MicrocredVerificationBundle, version 1.",
 )
 def get_bundle(award_id: str, container: Services) -> Response:
     """The credential with its issuer's DID document, status lists (with the time they were
@@ -84,29 +95,29 @@ def get_bundle(award_id: str, container: Services) -> Response:
     text = public_credential(award_id, uow=container.uow)
     bundle = exports.bundle_for(text, verifier=container.verifier(), clock=container.clock)
     data = json.dumps(bundle, ensure_ascii=False, indent=2).encode("utf-8")
-    return _download(data, "application/json", f"credential-{award_id}-bundle.json")
+    return attachment_response(data, "application/json", f"credential-{award_id}-bundle.json")
 
 
-@router.get(
+@_download_route(
     "/credentials/{award_id}/badge.png",
+    "image/png",
     summary="The baked PNG badge of a credential",
-    response_class=Response,
-    responses=_responses("image/png", "The badge image with the credential baked in."),
+    description="The badge image with the credential baked in.",
 )
 def get_badge_png(award_id: str, container: Services) -> Response:
     """OB 3.0 §5.3.1: the credential in an ``iTXt`` chunk ``openbadgecredential``."""
     text = public_credential(award_id, uow=container.uow)
-    return _download(exports.baked_png_for(text), "image/png", f"badge-{award_id}.png")
+    return attachment_response(exports.baked_png_for(text), "image/png", f"badge-{award_id}.png")
 
 
-@router.get(
+@_download_route(
     "/credentials/{award_id}/badge.svg",
+    "image/svg+xml",
     summary="The baked SVG badge of a credential",
-    response_class=Response,
-    responses=_responses("image/svg+xml", "The badge image with the credential baked in."),
+    description="The badge image with the credential baked in.",
 )
 def get_badge_svg(award_id: str, container: Services) -> Response:
     """OB 3.0 §5.3.2: the credential in an ``openbadges:credential`` element."""
     text = public_credential(award_id, uow=container.uow)
     svg = exports.baked_svg_for(text)
-    return _download(svg, "image/svg+xml", f"badge-{award_id}.svg", **_SVG_HEADERS)
+    return attachment_response(svg, "image/svg+xml", f"badge-{award_id}.svg", **_SVG_HEADERS)

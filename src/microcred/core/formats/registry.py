@@ -1,8 +1,8 @@
 """Plug-in point for wire formats: one ``Format`` protocol, one explicit registry.
 
-Open Badges 3.0 is built in (:mod:`microcred.core.formats.ob3`); ELM (Europass) and the read-only
-Open Badges 2.0 importer register the same way. No global state: build a registry with
-:func:`default_registry` and pass it on.
+Open Badges 3.0 is built in (:mod:`microcred.core.formats.ob3`); another format registers the
+same way (the Europass ELM export and the read-only Open Badges 2.0 reader are plain modules,
+not registered). No global state: build a registry with :func:`default_registry` and pass it on.
 """
 
 from __future__ import annotations

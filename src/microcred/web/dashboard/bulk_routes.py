@@ -19,11 +19,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from microcred.errors import MicrocredError
+from microcred.service.accounts import Account
 from microcred.service.bulk import job_status, list_bulk_jobs, start_bulk_job
 from microcred.service.bulk_csv import COLUMNS, REQUIRED_COLUMNS
 from microcred.service.errors import NotFound, PermissionDenied
 from microcred.service.records import BulkJobRecord
-from microcred.web.dashboard.staff import can_issue, published, staff, to_sign_in
+from microcred.web.dashboard.staff import for_staff, published, staff, staff_context
 from microcred.web.labels import N_
 from microcred.web.rendering import content_languages, render
 from microcred.web.services import WebServices
@@ -56,22 +57,19 @@ def bulk_routes(router: APIRouter, services: WebServices) -> None:
 
     def upload_page(
         request: Request,
+        account: Account,
         *,
         status_code: int = 200,
         error: str | None = None,
         detail: str | None = None,
         version_id: str = "",
     ) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
         principal = account.principal()
         return render(
             request,
             "dashboard/bulk.html",
             status_code=status_code,
-            staff=account,
-            may_issue=can_issue(account),
+            **staff_context(account),
             published=published(services, principal, content_languages(request)),
             jobs=list_bulk_jobs(principal, ctx=services.bulk, limit=RECENT_JOBS),
             columns=COLUMNS,
@@ -83,14 +81,13 @@ def bulk_routes(router: APIRouter, services: WebServices) -> None:
         )
 
     @router.get(BULK, response_class=HTMLResponse)
-    def bulk_page(request: Request) -> Response:
-        return upload_page(request)
+    @for_staff
+    def bulk_page(request: Request, account: Account) -> Response:
+        return upload_page(request, account)
 
     @router.post(BULK, response_class=HTMLResponse)
-    async def bulk_submitted(request: Request) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    async def bulk_submitted(request: Request, account: Account) -> Response:
         form = await request.form()
         check_csrf(request, form)
         version_id = str(form.get("version_id") or "")
@@ -98,6 +95,7 @@ def bulk_routes(router: APIRouter, services: WebServices) -> None:
         if not isinstance(upload, UploadFile) or not upload.filename:
             return upload_page(
                 request,
+                account,
                 status_code=422,
                 error=N_("Choose a CSV or XLSX file to upload."),
                 version_id=version_id,
@@ -106,6 +104,7 @@ def bulk_routes(router: APIRouter, services: WebServices) -> None:
         if len(data) > limit:
             return upload_page(
                 request,
+                account,
                 status_code=413,
                 error=N_("The file is too large."),
                 version_id=version_id,
@@ -119,6 +118,7 @@ def bulk_routes(router: APIRouter, services: WebServices) -> None:
         except PermissionDenied as exc:
             return upload_page(
                 request,
+                account,
                 status_code=403,
                 error=N_("Your role lets you read bulk uploads, not start them."),
                 detail=str(exc),
@@ -126,6 +126,7 @@ def bulk_routes(router: APIRouter, services: WebServices) -> None:
         except (MicrocredError, NotFound) as exc:
             return upload_page(
                 request,
+                account,
                 status_code=422,
                 error=N_("The file was not accepted; nothing was issued."),
                 detail=str(exc),
@@ -142,10 +143,8 @@ def bulk_routes(router: APIRouter, services: WebServices) -> None:
             return None
 
     @router.get(f"{BULK}/{{job_id}}", response_class=HTMLResponse)
-    def job_page(request: Request, job_id: str) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def job_page(request: Request, account: Account, job_id: str) -> Response:
         job = _job(request, job_id)
         if job is None:
             return render(
@@ -159,8 +158,7 @@ def bulk_routes(router: APIRouter, services: WebServices) -> None:
         return render(
             request,
             "dashboard/bulk_job.html",
-            staff=account,
-            may_issue=can_issue(account),
+            **staff_context(account),
             job=job,
             progress=progress(job),
             refresh_seconds=REFRESH_SECONDS,

@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from microcred.errors import MicrocredError, SpecValidationError
+from microcred.service.accounts import Account
 from microcred.service.catalogue import (
     add_version,
     create_entry,
@@ -36,7 +37,13 @@ from microcred.service.errors import Conflict, NotFound, PermissionDenied
 from microcred.service.organisations import get_organisation
 from microcred.service.records import CatalogueEntry, CatalogueVersion
 from microcred.web import presenters
-from microcred.web.dashboard.staff import can_issue, staff, to_sign_in, writes
+from microcred.web.dashboard.staff import (
+    can_issue,
+    for_staff,
+    staff,
+    staff_context,
+    writes,
+)
 from microcred.web.labels import N_
 from microcred.web.names import country_name
 from microcred.web.rendering import content_languages, page_translator, render
@@ -150,8 +157,7 @@ def entry_page(
         request,
         "dashboard/entry.html",
         status_code=status_code,
-        staff=account,
-        may_issue=can_issue(account),
+        **staff_context(account),
         entry=entry,
         title=_title(shown, languages, entry.slug),
         versions=versions,
@@ -174,8 +180,7 @@ def new_page(request: Request, given: DescriptionInput, *, status_code: int = 20
         request,
         "dashboard/catalogue_new.html",
         status_code=status_code if can_issue(account) else 403,
-        staff=account,
-        may_issue=can_issue(account),
+        **staff_context(account),
         given=given,
     )
 
@@ -190,10 +195,8 @@ def _list_routes(router: APIRouter, services: WebServices) -> None:
     """The list of entries and adding one."""
 
     @router.get(CATALOGUE, response_class=HTMLResponse)
-    def catalogue_page(request: Request) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def catalogue_page(request: Request, account: Account) -> Response:
         principal = account.principal()
         languages = content_languages(request)
         rows: list[tuple[CatalogueEntry, str]] = []
@@ -203,22 +206,18 @@ def _list_routes(router: APIRouter, services: WebServices) -> None:
         return render(
             request,
             "dashboard/catalogue.html",
-            staff=account,
-            may_issue=can_issue(account),
+            **staff_context(account),
             entries=rows,
         )
 
     @router.get(f"{CATALOGUE}/new", response_class=HTMLResponse)
-    def new_entry_page(request: Request) -> Response:
-        if staff(request) is None:
-            return to_sign_in()
+    @for_staff
+    def new_entry_page(request: Request, account: Account) -> Response:
         return new_page(request, DescriptionInput())
 
     @router.post(f"{CATALOGUE}/new", response_class=HTMLResponse)
-    async def new_entry_submitted(request: Request) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    async def new_entry_submitted(request: Request, account: Account) -> Response:
         form = await read_form(request)
         slug = str(form.get("slug") or "").strip()
         try:
@@ -243,10 +242,10 @@ def _entry_routes(router: APIRouter, services: WebServices) -> None:
     """One entry, adding a version to it, publishing a version."""
 
     @router.get(f"{CATALOGUE}/{{entry_id}}", response_class=HTMLResponse)
-    def entry_view(request: Request, entry_id: str, version: int = 0, done: str = "") -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def entry_view(
+        request: Request, account: Account, entry_id: str, version: int = 0, done: str = ""
+    ) -> Response:
         try:
             entry = get_entry(account.principal(), entry_id, uow=services.uow)
         except NotFound:
@@ -254,10 +253,8 @@ def _entry_routes(router: APIRouter, services: WebServices) -> None:
         return entry_page(request, services, entry, number=version or None, done=done)
 
     @router.post(f"{CATALOGUE}/{{entry_id}}/versions", response_class=HTMLResponse)
-    async def version_submitted(request: Request, entry_id: str) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    async def version_submitted(request: Request, account: Account, entry_id: str) -> Response:
         principal = account.principal()
         try:
             entry = get_entry(principal, entry_id, uow=services.uow)
@@ -280,10 +277,8 @@ def _entry_routes(router: APIRouter, services: WebServices) -> None:
         )
 
     @router.post(f"{CATALOGUE}/versions/{{version_id}}/publish", response_class=HTMLResponse)
-    async def publish_submitted(request: Request, version_id: str) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    async def publish_submitted(request: Request, account: Account, version_id: str) -> Response:
         principal = account.principal()
         form = await request.form()
         check_csrf(request, form)

@@ -44,7 +44,7 @@ from microcred.service.stacking import StackResult
 from microcred.service.trust_records import PathwayRecord
 from microcred.web import presenters
 from microcred.web.dashboard.registry_routes import trust_uow
-from microcred.web.dashboard.staff import can_issue, staff, to_sign_in
+from microcred.web.dashboard.staff import for_staff, staff_context
 from microcred.web.labels import N_
 from microcred.web.rendering import content_languages, render
 from microcred.web.services import WebServices
@@ -165,7 +165,7 @@ async def _uploaded_credentials(form: FormData) -> list[str]:
 
 def _base(request: Request, account: Account) -> dict[str, Any]:
     done = request.query_params.get("done", "")
-    return {"staff": account, "may_issue": can_issue(account), "done": DONE.get(done)}
+    return {**staff_context(account), "done": DONE.get(done)}
 
 
 def _edit_page(
@@ -201,6 +201,38 @@ def _edit_page(
         email=email,
         claims=claims,
     )
+
+
+def _editor(services: WebServices) -> Callable[..., HTMLResponse]:
+    """:func:`_edit_page` on ``services``' ports: ``(request, account, given, **more)``."""
+
+    def edit_page(
+        request: Request, account: Account, given: PathwayInput, **more: Any
+    ) -> HTMLResponse:
+        return _edit_page(request, services, account, given, **more)
+
+    return edit_page
+
+
+def _pathway_fields(services: WebServices, given: PathwayInput, data: Any) -> dict[str, Any]:
+    """What creating and changing a pathway both take: the form's entry, rules (a bare rule
+    list is wrapped in a rules object) and auto-issue choice, and the writing ports."""
+    return {
+        "entry": given.entry,
+        "rules": data if isinstance(data, dict) else {"rules": data},
+        "auto_issue": given.auto_issue,
+        **_trust_writes(services),
+    }
+
+
+def _trust_writes(services: WebServices) -> dict[str, Any]:
+    """The ports every writing pathway or recognition use case takes."""
+    return {"uow": trust_uow(services), "clock": services.clock, "rng": services.rng}
+
+
+def _refused_status(exc: MicrocredError) -> int:
+    """403 for a role that may not change pathways, 422 for anything else refused."""
+    return 403 if isinstance(exc, PermissionDenied) else 422
 
 
 def evidence_names(result: StackResult | None) -> dict[str, str]:
@@ -243,10 +275,8 @@ def _list_routes(router: APIRouter, services: WebServices) -> None:
     uow = trust_uow(services)
 
     @router.get(PATHWAYS, response_class=HTMLResponse)
-    def list_page(request: Request) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def list_page(request: Request, account: Account) -> Response:
         principal = account.principal()
         titles = dict(
             (e.id, t) for e, t in _stacked_entries(services, principal, content_languages(request))
@@ -262,25 +292,16 @@ def _list_routes(router: APIRouter, services: WebServices) -> None:
 
 
 def _edit_routes(router: APIRouter, services: WebServices) -> None:
-    uow = trust_uow(services)
-
-    def edit_page(
-        request: Request, account: Account, given: PathwayInput, **more: Any
-    ) -> HTMLResponse:
-        return _edit_page(request, services, account, given, **more)
+    edit_page = _editor(services)
 
     @router.get(f"{PATHWAYS}/new", response_class=HTMLResponse)
-    def new_page(request: Request) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def new_page(request: Request, account: Account) -> Response:
         return edit_page(request, account, PathwayInput())
 
     @router.post(f"{PATHWAYS}/new", response_class=HTMLResponse)
-    async def new_submitted(request: Request) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    async def new_submitted(request: Request, account: Account) -> Response:
         form = await request.form(max_part_size=MAX_RULES_BYTES + 1024)
         check_csrf(request, form)
         given, data = _read_input(form)
@@ -289,37 +310,25 @@ def _edit_routes(router: APIRouter, services: WebServices) -> None:
         try:
             created = await run_in_threadpool(
                 lambda: stacking.create_pathway(
-                    account.principal(),
-                    slug=given.slug,
-                    entry=given.entry,
-                    rules=data if isinstance(data, dict) else {"rules": data},
-                    auto_issue=given.auto_issue,
-                    uow=uow,
-                    clock=services.clock,
-                    rng=services.rng,
+                    account.principal(), slug=given.slug, **_pathway_fields(services, given, data)
                 )
             )
-        except PermissionDenied as exc:
-            return edit_page(request, account, _refused(given, exc), status_code=403)
         except MicrocredError as exc:
-            return edit_page(request, account, _refused(given, exc), status_code=422)
+            refused = _refused(given, exc)
+            return edit_page(request, account, refused, status_code=_refused_status(exc))
         return RedirectResponse(f"{PATHWAYS}/{created.id}?done=created", status_code=303)
 
     @router.get(f"{PATHWAYS}/{{pathway_id}}", response_class=HTMLResponse)
-    def pathway_page(request: Request, pathway_id: str) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def pathway_page(request: Request, account: Account, pathway_id: str) -> Response:
         pathway = _found_pathway(services, account, pathway_id)
         if pathway is None:
             return _missing(request, account)
         return edit_page(request, account, _given_for(pathway), pathway=pathway)
 
     @router.post(f"{PATHWAYS}/{{pathway_id}}", response_class=HTMLResponse)
-    async def pathway_submitted(request: Request, pathway_id: str) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    async def pathway_submitted(request: Request, account: Account, pathway_id: str) -> Response:
         pathway = _found_pathway(services, account, pathway_id)
         if pathway is None:
             return _missing(request, account)
@@ -332,38 +341,23 @@ def _edit_routes(router: APIRouter, services: WebServices) -> None:
         try:
             await run_in_threadpool(
                 lambda: stacking.update_pathway(
-                    account.principal(),
-                    pathway.id,
-                    entry=given.entry,
-                    rules=data if isinstance(data, dict) else {"rules": data},
-                    auto_issue=given.auto_issue,
-                    uow=uow,
-                    clock=services.clock,
-                    rng=services.rng,
+                    account.principal(), pathway.id, **_pathway_fields(services, given, data)
                 )
             )
-        except PermissionDenied as exc:
-            refused = _refused(given, exc)
-            return edit_page(request, account, refused, pathway=pathway, status_code=403)
         except MicrocredError as exc:
             refused = _refused(given, exc)
-            return edit_page(request, account, refused, pathway=pathway, status_code=422)
+            status_code = _refused_status(exc)
+            return edit_page(request, account, refused, pathway=pathway, status_code=status_code)
         return RedirectResponse(f"{PATHWAYS}/{pathway.id}?done=changed", status_code=303)
 
 
 def _evaluate_route(router: APIRouter, services: WebServices) -> None:
     uow = trust_uow(services)
-
-    def edit_page(
-        request: Request, account: Account, given: PathwayInput, **more: Any
-    ) -> HTMLResponse:
-        return _edit_page(request, services, account, given, **more)
+    edit_page = _editor(services)
 
     @router.post(f"{PATHWAYS}/{{pathway_id}}/evaluate", response_class=HTMLResponse)
-    async def evaluate_submitted(request: Request, pathway_id: str) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    async def evaluate_submitted(request: Request, account: Account, pathway_id: str) -> Response:
         pathway = _found_pathway(services, account, pathway_id)
         if pathway is None:
             return _missing(request, account)
@@ -409,15 +403,13 @@ def _evaluate_route(router: APIRouter, services: WebServices) -> None:
 
 async def _decision(
     request: Request,
+    account: Account,
     back: str,
     outcomes: tuple[str, str],
     decide: Callable[[Principal, bool, FormData], object],
 ) -> Response:
     """A staff decision form (approve or reject, with a reason): ``decide`` runs the use case;
     back to ``back`` with the ``done`` message of the outcome (approved, rejected)."""
-    account = staff(request)
-    if account is None:
-        return to_sign_in()
     form = await request.form()
     check_csrf(request, form)
     approve = form.get("decision") == "approve"
@@ -435,10 +427,9 @@ def _reason(form: FormData) -> str:
 
 
 def _claim_route(router: APIRouter, services: WebServices) -> None:
-    uow = trust_uow(services)
-
     @router.post(f"{PATHWAYS}/claims/{{claim_id}}/decision", response_class=HTMLResponse)
-    async def claim_decided(request: Request, claim_id: str) -> Response:
+    @for_staff
+    async def claim_decided(request: Request, account: Account, claim_id: str) -> Response:
         def decide(principal: Principal, approve: bool, form: FormData) -> object:
             return stacking.decide_claim(
                 principal,
@@ -446,22 +437,18 @@ def _claim_route(router: APIRouter, services: WebServices) -> None:
                 approve=approve,
                 reason=_reason(form),
                 issue=issuer_for(services),
-                uow=uow,
-                clock=services.clock,
-                rng=services.rng,
+                **_trust_writes(services),
             )
 
-        return await _decision(request, PATHWAYS, ("approved", "rejected"), decide)
+        return await _decision(request, account, PATHWAYS, ("approved", "rejected"), decide)
 
 
 def _recognition_routes(router: APIRouter, services: WebServices) -> None:
     uow = trust_uow(services)
 
     @router.get(RECOGNITIONS, response_class=HTMLResponse)
-    def queue_page(request: Request) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def queue_page(request: Request, account: Account) -> Response:
         principal = account.principal()
         requests = recognition.list_requests(principal, uow=uow)
         with uow() as tx:
@@ -470,9 +457,7 @@ def _recognition_routes(router: APIRouter, services: WebServices) -> None:
         return render(
             request,
             "dashboard/recognitions.html",
-            staff=account,
-            may_issue=can_issue(account),
-            done=DONE.get(request.query_params.get("done", "")),
+            **_base(request, account),
             pending=[r for r in requests if r.state == "pending"],
             decided=[r for r in requests if r.state != "pending"],
             policies=policies,
@@ -481,7 +466,8 @@ def _recognition_routes(router: APIRouter, services: WebServices) -> None:
         )
 
     @router.post(f"{RECOGNITIONS}/{{recognition_id}}/decision", response_class=HTMLResponse)
-    async def decided(request: Request, recognition_id: str) -> Response:
+    @for_staff
+    async def decided(request: Request, account: Account, recognition_id: str) -> Response:
         def decide(principal: Principal, approve: bool, form: FormData) -> object:
             return recognition.decide(
                 principal,
@@ -490,12 +476,10 @@ def _recognition_routes(router: APIRouter, services: WebServices) -> None:
                 reason=_reason(form),
                 equivalent=str(form.get("equivalent") or "") or None,
                 issue=issuer_for(services),
-                uow=uow,
-                clock=services.clock,
-                rng=services.rng,
+                **_trust_writes(services),
             )
 
-        return await _decision(request, RECOGNITIONS, ("recognised", "refused"), decide)
+        return await _decision(request, account, RECOGNITIONS, ("recognised", "refused"), decide)
 
 
 def _external_title(text: str) -> str:
@@ -513,8 +497,7 @@ def _problem(request: Request, account: Account, exc: MicrocredError, back: str)
         request,
         "dashboard/pathway_problem.html",
         status_code=status_code,
-        staff=account,
-        may_issue=can_issue(account),
+        **staff_context(account),
         problem=str(exc),
         back=back,
     )
@@ -525,8 +508,7 @@ def _missing(request: Request, account: Account) -> HTMLResponse:
         request,
         "dashboard/missing.html",
         status_code=404,
-        staff=account,
-        may_issue=can_issue(account),
+        **staff_context(account),
         message=N_("There is no such pathway, claim or request in your organisation."),
         back=(PATHWAYS, N_("Back to the pathways")),
     )

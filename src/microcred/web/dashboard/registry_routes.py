@@ -17,6 +17,7 @@ other client keeps getting the signed ``TrustedProviderList`` JSON), searchable 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -32,7 +33,7 @@ from microcred.service.accounts import Account
 from microcred.service.errors import NotFound, PermissionDenied
 from microcred.service.trust_ports import TrustUnitOfWorkFactory
 from microcred.service.trust_records import RegistryEntryRecord
-from microcred.web.dashboard.staff import can_issue, staff, to_sign_in
+from microcred.web.dashboard.staff import gated, staff, staff_context, to_sign_in
 from microcred.web.labels import N_
 from microcred.web.negotiation import HtmlRoute
 from microcred.web.rendering import render
@@ -113,10 +114,14 @@ class _Pages:
                 request,
                 "dashboard/registry_denied.html",
                 status_code=403,
-                staff=account,
-                may_issue=can_issue(account),
+                **staff_context(account),
             )
         return account
+
+    @property
+    def admin_only(self) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """The decorator of the administration routes: :meth:`admin` lets the account in."""
+        return gated(self.admin)
 
     def page(
         self, request: Request, account: Account, *, status_code: int = 200, **context: Any
@@ -169,17 +174,13 @@ def registry_routes(router: APIRouter, services: WebServices) -> None:
 
 def _list_routes(router: APIRouter, pages: _Pages) -> None:
     @router.get(REGISTRY, response_class=HTMLResponse)
-    def registry_page(request: Request, done: str = "") -> Response:
-        account = pages.admin(request)
-        if isinstance(account, Response):
-            return account
+    @pages.admin_only
+    def registry_page(request: Request, account: Account, done: str = "") -> Response:
         return pages.page(request, account, done=DONE.get(done))
 
     @router.post(REGISTRY, response_class=HTMLResponse)
-    async def add_submitted(request: Request) -> Response:
-        account = pages.admin(request)
-        if isinstance(account, Response):
-            return account
+    @pages.admin_only
+    async def add_submitted(request: Request, account: Account) -> Response:
         form = await request.form()
         check_csrf(request, form)
         data = submitted_entry(form)
@@ -190,10 +191,8 @@ def _list_routes(router: APIRouter, pages: _Pages) -> None:
         return RedirectResponse(f"{REGISTRY}?done=added", status_code=303)
 
     @router.post(f"{REGISTRY}/import", response_class=HTMLResponse)
-    async def import_submitted(request: Request) -> Response:
-        account = pages.admin(request)
-        if isinstance(account, Response):
-            return account
+    @pages.admin_only
+    async def import_submitted(request: Request, account: Account) -> Response:
         form = await request.form(max_part_size=MAX_IMPORT_BYTES + 1024)
         check_csrf(request, form)
         upload = form.get("file")
@@ -216,20 +215,16 @@ def _list_routes(router: APIRouter, pages: _Pages) -> None:
 
 def _entry_routes(router: APIRouter, pages: _Pages) -> None:
     @router.get(REGISTRY + "/{entry_id}", response_class=HTMLResponse)
-    def edit_form(request: Request, entry_id: str) -> Response:
-        account = pages.admin(request)
-        if isinstance(account, Response):
-            return account
+    @pages.admin_only
+    def edit_form(request: Request, account: Account, entry_id: str) -> Response:
         entry = pages.entry_of(entry_id)
         if entry is None:
             return pages.missing(request, account)
         return pages.edit_page(request, account, entry)
 
     @router.post(REGISTRY + "/{entry_id}", response_class=HTMLResponse)
-    async def edit_submitted(request: Request, entry_id: str) -> Response:
-        account = pages.admin(request)
-        if isinstance(account, Response):
-            return account
+    @pages.admin_only
+    async def edit_submitted(request: Request, account: Account, entry_id: str) -> Response:
         form = await request.form()
         check_csrf(request, form)
         data = submitted_entry(form)
@@ -244,10 +239,8 @@ def _entry_routes(router: APIRouter, pages: _Pages) -> None:
         return RedirectResponse(f"{REGISTRY}?done=changed", status_code=303)
 
     @router.post(REGISTRY + "/{entry_id}/remove", response_class=HTMLResponse)
-    async def remove_submitted(request: Request, entry_id: str) -> Response:
-        account = pages.admin(request)
-        if isinstance(account, Response):
-            return account
+    @pages.admin_only
+    async def remove_submitted(request: Request, account: Account, entry_id: str) -> Response:
         form = await request.form()
         check_csrf(request, form)
         try:

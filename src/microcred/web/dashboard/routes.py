@@ -1,6 +1,9 @@
 """The issuer dashboard: staff sign in with e-mail and password (organisation chosen
 automatically when only one matches, else by its slug), then see their organisation's published
 micro-credentials, issue one award, list and search awards, and revoke, suspend or unsuspend one.
+The other dashboard pages (catalogue, bulk, seal, trust registry) are mounted here from their
+own modules (pathways and recognitions: :mod:`microcred.web.dashboard.pathway_routes`, mounted
+by :func:`microcred.web.install_web`).
 
 Every action calls a service use case with the signed-in account's
 :meth:`~microcred.service.accounts.Account.principal`, so roles are enforced by the service
@@ -20,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from microcred.errors import MicrocredError
 from microcred.service import status_lists
-from microcred.service.accounts import sign_in, sign_out
+from microcred.service.accounts import Account, sign_in, sign_out
 from microcred.service.awards import get_award, list_awards
 from microcred.service.errors import NotFound, PermissionDenied, Unauthenticated
 from microcred.service.issuing import issue_award
@@ -32,9 +35,10 @@ from microcred.web.dashboard.seal_routes import seal_routes
 from microcred.web.dashboard.staff import (
     SIGN_IN,
     can_issue,
+    for_staff,
     published,
     staff,
-    to_sign_in,
+    staff_context,
     writes,
 )
 from microcred.web.labels import N_
@@ -131,10 +135,8 @@ def _issue_routes(router: APIRouter, services: WebServices) -> None:
     """The awards list and issuing one award."""
 
     @router.get("/dashboard", response_class=HTMLResponse)
-    def overview(request: Request, q: str = "", page: int = 1) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def overview(request: Request, account: Account, q: str = "", page: int = 1) -> Response:
         principal = account.principal()
         page = max(1, min(page, 10_000))
         size = services.page_size
@@ -148,8 +150,7 @@ def _issue_routes(router: APIRouter, services: WebServices) -> None:
         return render(
             request,
             "dashboard/overview.html",
-            staff=account,
-            may_issue=can_issue(account),
+            **staff_context(account),
             awards=[(a, _award_title(a)) for a in rows[:size]],
             q=q,
             page=page,
@@ -158,27 +159,22 @@ def _issue_routes(router: APIRouter, services: WebServices) -> None:
         )
 
     @router.get("/dashboard/issue", response_class=HTMLResponse)
-    def issue_page(request: Request) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def issue_page(request: Request, account: Account) -> Response:
         principal = account.principal()
         return render(
             request,
             "dashboard/issue.html",
             status_code=200 if can_issue(account) else 403,
-            staff=account,
-            may_issue=can_issue(account),
+            **staff_context(account),
             published=published(services, principal, content_languages(request)),
             values={},
             error=None,
         )
 
     @router.post("/dashboard/issue", response_class=HTMLResponse)
-    async def issue_submitted(request: Request) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    async def issue_submitted(request: Request, account: Account) -> Response:
         form = await request.form()
         check_csrf(request, form)
         values = {k: str(v).strip() for k, v in form.items() if isinstance(v, str)}
@@ -212,8 +208,7 @@ def _issue_routes(router: APIRouter, services: WebServices) -> None:
                 request,
                 "dashboard/issue.html",
                 status_code=403 if isinstance(exc, PermissionDenied) else 422,
-                staff=account,
-                may_issue=can_issue(account),
+                **staff_context(account),
                 published=published(services, principal, content_languages(request)),
                 values=values,
                 error=str(exc),
@@ -226,10 +221,10 @@ def _award_routes(router: APIRouter, services: WebServices) -> None:
     ports = writes(services)
 
     @router.get("/dashboard/awards/{award_id}", response_class=HTMLResponse)
-    def award_page(request: Request, award_id: str, issued: int = 0, done: str = "") -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def award_page(
+        request: Request, account: Account, award_id: str, issued: int = 0, done: str = ""
+    ) -> Response:
         try:
             award = get_award(account.principal(), award_id, uow=services.uow)
         except NotFound:
@@ -237,8 +232,7 @@ def _award_routes(router: APIRouter, services: WebServices) -> None:
         return render(
             request,
             "dashboard/award.html",
-            staff=account,
-            may_issue=can_issue(account),
+            **staff_context(account),
             award=award,
             title=_award_title(award),
             issued=bool(issued),
@@ -247,10 +241,8 @@ def _award_routes(router: APIRouter, services: WebServices) -> None:
         )
 
     @router.post("/dashboard/awards/{award_id}/status", response_class=HTMLResponse)
-    async def change_status(request: Request, award_id: str) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    async def change_status(request: Request, account: Account, award_id: str) -> Response:
         form = await request.form()
         check_csrf(request, form)
         action = str(form.get("action") or "")
@@ -279,8 +271,7 @@ def _award_routes(router: APIRouter, services: WebServices) -> None:
                 request,
                 "dashboard/award.html",
                 status_code=403 if isinstance(exc, PermissionDenied) else 422,
-                staff=account,
-                may_issue=can_issue(account),
+                **staff_context(account),
                 award=award,
                 title=_award_title(award),
                 issued=False,

@@ -27,7 +27,7 @@ from microcred.service import seals
 from microcred.service.accounts import Account
 from microcred.service.errors import Conflict, NotFound, PermissionDenied
 from microcred.service.seal_ports import SealUnitOfWorkFactory
-from microcred.web.dashboard.staff import ROLE_RANK, can_issue, staff, to_sign_in
+from microcred.web.dashboard.staff import ROLE_RANK, for_staff, staff_context
 from microcred.web.labels import N_
 from microcred.web.rendering import render
 from microcred.web.services import WebServices
@@ -70,8 +70,7 @@ def seal_routes(router: APIRouter, services: WebServices) -> None:
             request,
             "dashboard/seal.html",
             status_code=status_code,
-            staff=account,
-            may_issue=can_issue(account),
+            **staff_context(account),
             may_seal=may_seal(account),
             active=active,
             active_issuer=seal_issuer(services, account, active.id) if active else None,
@@ -81,17 +80,13 @@ def seal_routes(router: APIRouter, services: WebServices) -> None:
         )
 
     @router.get(SEAL, response_class=HTMLResponse)
-    def seal_get(request: Request) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def seal_get(request: Request, account: Account) -> Response:
         return seal_page(request, account)
 
     @router.post(SEAL, response_class=HTMLResponse)
-    async def seal_post(request: Request) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    async def seal_post(request: Request, account: Account) -> Response:
         form = await request.form(max_part_size=seals.MAX_SEAL_FILE_BYTES + 1024)
         check_csrf(request, form)
         upload = form.get("file")
@@ -138,10 +133,8 @@ def seal_routes(router: APIRouter, services: WebServices) -> None:
         return seal_page(request, account, uploaded=info)
 
     @router.get("/dashboard/awards/{award_id}/europass.json")
-    def europass(request: Request, award_id: str) -> Response:
-        account = staff(request)
-        if account is None:
-            return to_sign_in()
+    @for_staff
+    def europass(request: Request, account: Account, award_id: str) -> Response:
         principal = account.principal()
         uow = seal_uow(services)
         try:
